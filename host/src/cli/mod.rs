@@ -1,0 +1,58 @@
+//! The `wangge` command line.
+
+mod plugin;
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{LimitArgs, StorageArgs};
+use crate::server::{Host, serve};
+
+/// Wangge (网格): the provincial grid-management platform host.
+#[derive(Debug, Parser)]
+#[command(name = "wangge", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    storage: StorageArgs,
+
+    #[command(flatten)]
+    limits: LimitArgs,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the platform over HTTP.
+    Serve {
+        /// Address to listen on; port 0 picks a free port (printed on start).
+        #[arg(long, env = "WANGGE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Manage plugins.
+    #[command(subcommand)]
+    Plugin(plugin::PluginCommand),
+}
+
+impl Cli {
+    /// Runs the command.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let host = Host::open(&self.storage, &self.limits).await?;
+        match self.command {
+            Command::Serve { listen } => serve(listen, host.into_state().await?).await,
+            Command::Plugin(command) => command.run(&host).await,
+        }
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default: info).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,120 @@
+//! Configuration, read once from the command line and `WANGGE_*` environment variables and
+//! validated at start-up. Library code never reads the environment itself.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::runtime::limits::{self, Limits};
+
+/// Where the host keeps its data.
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// Directory for the embedded database and the compiled-component cache.
+    #[arg(
+        long,
+        env = "WANGGE_DATA_DIR",
+        default_value = "wangge-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://FILE` or `postgres://USER@HOST/DB`. Default: an SQLite file
+    /// `wangge.db` in the data directory.
+    #[arg(long, env = "WANGGE_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+}
+
+impl StorageArgs {
+    /// The database URL in force.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("wangge.db").display()
+            )
+        })
+    }
+
+    /// The compiled-component cache.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.data_dir.join("cache").join("components")
+    }
+}
+
+/// Limits on plugin calls; each defaults to the constant documented in `runtime::limits`.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Deadline of one page call in milliseconds, host calls included.
+    #[arg(long, env = "WANGGE_PAGE_DEADLINE_MS", default_value_t = limits::PAGE_DEADLINE.as_millis() as u64, global = true)]
+    pub page_deadline_ms: u64,
+
+    /// Deadline of install and migrate calls in milliseconds.
+    #[arg(long, env = "WANGGE_LIFECYCLE_DEADLINE_MS", default_value_t = limits::LIFECYCLE_DEADLINE.as_millis() as u64, global = true)]
+    pub lifecycle_deadline_ms: u64,
+
+    /// Linear memory per plugin instance, in MiB.
+    #[arg(long, env = "WANGGE_MEMORY_LIMIT_MIB", default_value_t = limits::MEMORY_LIMIT_BYTES >> 20, global = true)]
+    pub memory_limit_mib: usize,
+
+    /// Host calls allowed in one plugin call.
+    #[arg(long, env = "WANGGE_MAX_HOST_CALLS", default_value_t = limits::MAX_HOST_CALLS, global = true)]
+    pub max_host_calls: u32,
+
+    /// Bytes of one page response.
+    #[arg(long, env = "WANGGE_MAX_RESPONSE_BYTES", default_value_t = limits::MAX_RESPONSE_BYTES, global = true)]
+    pub max_response_bytes: usize,
+
+    /// Storage bytes per installation.
+    #[arg(long, env = "WANGGE_STORAGE_QUOTA_BYTES", default_value_t = limits::STORAGE_QUOTA_BYTES, global = true)]
+    pub storage_quota_bytes: u64,
+
+    /// Consecutive faults that suspend a plugin.
+    #[arg(long, env = "WANGGE_BREAKER_THRESHOLD", default_value_t = limits::BREAKER_THRESHOLD, global = true)]
+    pub breaker_threshold: u32,
+
+    /// Seconds a suspended plugin waits before a trial request.
+    #[arg(long, env = "WANGGE_BREAKER_COOLDOWN_S", default_value_t = limits::BREAKER_COOLDOWN.as_secs(), global = true)]
+    pub breaker_cooldown_s: u64,
+
+    /// Plugin instances alive at once.
+    #[arg(long, env = "WANGGE_MAX_CONCURRENT_INSTANCES", default_value_t = limits::MAX_CONCURRENT_INSTANCES, global = true)]
+    pub max_concurrent_instances: u32,
+}
+
+impl LimitArgs {
+    /// The limits, validated.
+    pub fn limits(&self) -> anyhow::Result<Limits> {
+        let positive = [
+            ("--page-deadline-ms", self.page_deadline_ms),
+            ("--lifecycle-deadline-ms", self.lifecycle_deadline_ms),
+            ("--memory-limit-mib", self.memory_limit_mib as u64),
+            ("--max-host-calls", u64::from(self.max_host_calls)),
+            ("--max-response-bytes", self.max_response_bytes as u64),
+            ("--breaker-threshold", u64::from(self.breaker_threshold)),
+            (
+                "--max-concurrent-instances",
+                u64::from(self.max_concurrent_instances),
+            ),
+        ];
+        for (flag, value) in positive {
+            anyhow::ensure!(value > 0, "{flag}: must be greater than zero");
+        }
+        anyhow::ensure!(
+            self.memory_limit_mib <= 4096,
+            "--memory-limit-mib: at most 4096 (a 32-bit WebAssembly memory)"
+        );
+        Ok(Limits {
+            page_deadline: Duration::from_millis(self.page_deadline_ms),
+            lifecycle_deadline: Duration::from_millis(self.lifecycle_deadline_ms),
+            memory_bytes: self.memory_limit_mib << 20,
+            max_host_calls: self.max_host_calls,
+            max_response_bytes: self.max_response_bytes,
+            storage_quota_bytes: self.storage_quota_bytes,
+            breaker_threshold: self.breaker_threshold,
+            breaker_cooldown: Duration::from_secs(self.breaker_cooldown_s),
+            max_concurrent_instances: self.max_concurrent_instances,
+        })
+    }
+}

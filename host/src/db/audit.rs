@@ -1,0 +1,71 @@
+//! The audit log: an append-only record of sensitive reads, permission denials and
+//! administrative acts (who, what, when, why).
+
+use serde_json::Value;
+
+use super::{Db, now_ms};
+
+/// One audit entry to write.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    /// Who acted: `user:42`, `plugin:hello#3` (installation 3), `cli:root`.
+    pub actor: &'a str,
+    /// What they did, dotted: `permission.denied`, `plugin.registered`.
+    pub action: &'a str,
+    /// What it was done to: `residents.get`, `plugin:hello@0.1.0`.
+    pub subject: &'a str,
+    /// The unit it happened at, if any.
+    pub unit_code: Option<&'a str>,
+    /// Everything else worth keeping (reason, permission asked …).
+    pub detail: Value,
+}
+
+/// An audit row as read back.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    /// Sequence number.
+    pub id: i64,
+    /// When, in ms since the epoch.
+    pub at: i64,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// To what.
+    pub subject: String,
+    /// Where.
+    pub unit_code: Option<String>,
+    /// JSON detail.
+    pub detail: String,
+}
+
+impl Db {
+    /// Appends one entry.
+    pub async fn audit(&self, entry: AuditEntry<'_>) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, subject, unit_code, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now_ms())
+        .bind(entry.actor)
+        .bind(entry.action)
+        .bind(entry.subject)
+        .bind(entry.unit_code)
+        .bind(entry.detail.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The newest entries with `action`, newest first.
+    pub async fn audit_by_action(&self, action: &str, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
+        sqlx::query_as(
+            "SELECT id, at, actor, action, subject, unit_code, detail FROM audit_log \
+             WHERE action = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(action)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+    }
+}

@@ -1,0 +1,56 @@
+//! The host's page layout, its stylesheet and the security headers of framed pages.
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use maud::{DOCTYPE, Markup, html};
+
+use super::AppState;
+
+/// The stylesheet, small enough to serve from memory.
+const STYLESHEET: &str = include_str!("wangge.css");
+
+/// No script runs on a framed page: not the plugin's, not injected. Styles come from the
+/// host's stylesheet or inline style attributes; forms post back to this origin only.
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Raw (non-HTML) plugin responses may not be rendered as an active document at all.
+pub const RAW_CSP: &str = "default-src 'none'; sandbox; frame-ancestors 'none'";
+
+/// Routes for the layout's static assets.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/static/wangge.css", get(stylesheet))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+}
+
+/// A whole page: `title` in the head and header bar, `content` in the main column.
+pub fn page(title: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 网格服务平台" }
+                link rel="stylesheet" href="/static/wangge.css";
+            }
+            body {
+                header.site {
+                    a href="/" { "网格服务平台" }
+                }
+                main { (content) }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! HTTP: the router and the shared state every handler sees.
+
+mod error_page;
+mod home;
+mod layout;
+mod ops;
+mod plugin_pages;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+
+use crate::db::Db;
+use crate::metrics::Metrics;
+use crate::plugins::Catalog;
+use crate::runtime::Runtime;
+use crate::runtime::limits::MAX_REQUEST_BODY_BYTES;
+
+/// What handlers share. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    catalog: Catalog,
+    metrics: Arc<Metrics>,
+    // Kept alive for the catalog's plugins: the engine's epoch ticker lives here.
+    _runtime: Runtime,
+}
+
+impl AppState {
+    /// State over an open database, a runtime and the plugins loaded into `catalog`.
+    pub fn new(db: Db, runtime: Runtime, metrics: Arc<Metrics>, catalog: Catalog) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                catalog,
+                metrics,
+                _runtime: runtime,
+            }),
+        }
+    }
+
+    fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+}
+
+/// The whole application: every route with its layers. Tests and `wangge serve` use the
+/// same function.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(home::router())
+        .merge(ops::router())
+        .merge(plugin_pages::router())
+        .merge(layout::router())
+        .fallback(error_page::not_found)
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
+        .with_state(state)
+}

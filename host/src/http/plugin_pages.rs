@@ -1,0 +1,240 @@
+//! Plugin pages at `/p/{plugin-id}/{*path}`: the request is handed to a fresh instance of
+//! the plugin and its answer framed in the host layout, or served raw with safe headers.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{any, get};
+use maud::PreEscaped;
+
+use super::AppState;
+use super::error_page;
+use super::layout::{PAGE_CSP, RAW_CSP, page};
+use crate::runtime::bindings::{Caller, Level, Request, Unit};
+use crate::runtime::installation::Installation;
+
+/// Request headers a plugin may see; cookies and credentials never cross into a plugin.
+const FORWARDED_REQUEST_HEADERS: [&str; 6] = [
+    "accept",
+    "accept-language",
+    "content-type",
+    "user-agent",
+    "if-none-match",
+    "if-modified-since",
+];
+
+/// Response headers a plugin may set; anything else (cookies, CSP, CORS …) is the host's.
+const ALLOWED_RESPONSE_HEADERS: [&str; 5] = [
+    "content-type",
+    "cache-control",
+    "content-disposition",
+    "etag",
+    "last-modified",
+];
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/p/{plugin}", get(add_slash))
+        .route("/p/{plugin}/", any(plugin_root))
+        .route("/p/{plugin}/{*path}", any(plugin_path))
+}
+
+async fn add_slash(Path(plugin): Path<String>) -> Redirect {
+    Redirect::permanent(&format!("/p/{plugin}/"))
+}
+
+async fn plugin_root(
+    State(state): State<AppState>,
+    Path(plugin): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    serve(state, plugin, "/".to_owned(), method, uri, headers, body).await
+}
+
+async fn plugin_path(
+    State(state): State<AppState>,
+    Path((plugin, path)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    serve(
+        state,
+        plugin,
+        format!("/{path}"),
+        method,
+        uri,
+        headers,
+        body,
+    )
+    .await
+}
+
+async fn serve(
+    state: AppState,
+    plugin_id: String,
+    path: String,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(plugin) = state.catalog().get(&plugin_id).cloned() else {
+        return error_page::not_found().await;
+    };
+    let installation = &plugin.installation;
+    let request = Request {
+        method: method.to_string(),
+        path,
+        query: uri.query().unwrap_or_default().to_owned(),
+        headers: FORWARDED_REQUEST_HEADERS
+            .iter()
+            .filter_map(|name| {
+                let value = headers.get(*name)?.to_str().ok()?;
+                Some(((*name).to_owned(), value.to_owned()))
+            })
+            .collect(),
+        body: body.to_vec(),
+    };
+    let name = &installation.manifest.name;
+    match plugin.page(anonymous_caller(installation), request).await {
+        Err(fault) => error_page::fault(&plugin_id, name, &fault),
+        Ok(Err(error)) => error_page::plugin_error(name, &error),
+        Ok(Ok(response)) => render(&plugin_id, response),
+    }
+}
+
+/// Until sign-in arrives with the grid core, every visitor is anonymous at the unit the
+/// plugin is installed at.
+fn anonymous_caller(installation: &Installation) -> Caller {
+    Caller {
+        user_id: None,
+        display_name: None,
+        unit: unit_of(&installation.unit_code, &installation.unit_name),
+        roles: Vec::new(),
+    }
+}
+
+/// A unit from its code: the level follows from the code's length (2, 4, 6, 9, 12 digits,
+/// longer for grids) and the parent is the code of the level above.
+fn unit_of(code: &str, name: &str) -> Unit {
+    let (level, parent_len) = match code.len() {
+        0..=2 => (Level::Province, None),
+        3..=4 => (Level::City, Some(2)),
+        5..=6 => (Level::County, Some(4)),
+        7..=9 => (Level::Street, Some(6)),
+        10..=12 => (Level::Community, Some(9)),
+        _ => (Level::Grid, Some(12)),
+    };
+    Unit {
+        code: code.to_owned(),
+        name: name.to_owned(),
+        level,
+        parent: parent_len
+            .and_then(|len| code.get(..len))
+            .map(str::to_owned),
+    }
+}
+
+fn render(plugin_id: &str, response: crate::runtime::bindings::Response) -> Response {
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
+    let content_type = response
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map_or("application/octet-stream", |(_, value)| value.as_str());
+    let location = response
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("location"))
+        .and_then(|(_, value)| plugin_location(plugin_id, value));
+
+    let mut out = if content_type.starts_with("text/html") {
+        let fragment = String::from_utf8_lossy(&response.body);
+        let title = response.title.as_deref().unwrap_or(plugin_id);
+        let mut out = (status, page(title, PreEscaped(fragment.into_owned()))).into_response();
+        out.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAGE_CSP),
+        );
+        out
+    } else {
+        let mut out = (status, response.body).into_response();
+        let headers = out.headers_mut();
+        for (name, value) in &response.headers {
+            let name = name.to_ascii_lowercase();
+            if !ALLOWED_RESPONSE_HEADERS.contains(&name.as_str()) {
+                continue;
+            }
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::try_from(name),
+                HeaderValue::try_from(value.as_str()),
+            ) {
+                headers.insert(name, value);
+            }
+        }
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(RAW_CSP),
+        );
+        out
+    };
+    let headers = out.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Some(location) = location {
+        headers.insert(header::LOCATION, location);
+    }
+    out
+}
+
+/// A plugin's `location` is a path below its own mount point; anything that could leave it
+/// (absolute URLs, `//host`, `..`) is dropped.
+fn plugin_location(plugin_id: &str, value: &str) -> Option<HeaderValue> {
+    if !value.starts_with('/') || value.starts_with("//") || value.contains("..") {
+        return None;
+    }
+    HeaderValue::try_from(format!("/p/{plugin_id}{value}")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_get_their_level_and_parent_from_the_code() {
+        let street = unit_of("420202001", "黄石港街道");
+        assert_eq!(street.level, Level::Street);
+        assert_eq!(street.parent.as_deref(), Some("420202"));
+        let province = unit_of("42", "湖北省");
+        assert_eq!(province.level, Level::Province);
+        assert_eq!(province.parent, None);
+    }
+
+    #[test]
+    fn locations_stay_below_the_plugin() {
+        assert_eq!(
+            plugin_location("hello", "/done?x=1")
+                .as_ref()
+                .map(|v| v.to_str().ok()),
+            Some(Some("/p/hello/done?x=1"))
+        );
+        for escape in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/../admin",
+            "done",
+        ] {
+            assert!(plugin_location("hello", escape).is_none(), "{escape}");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The Wangge host: the provincial grid-management platform that runs street and community
+//! plugins as sandboxed WebAssembly components.
+//!
+//! Data flows one way: HTTP request → route → for a plugin page, the installation →
+//! a fresh instance of its component → host imports checked against the installation's
+//! grants → the answer framed in the host's layout.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod metrics;
+pub mod plugins;
+pub mod runtime;
+pub mod server;

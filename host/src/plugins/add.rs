@@ -1,0 +1,165 @@
+//! `wangge plugin add`: registers a local component with its manifest and installs it, or
+//! explains exactly why not and changes nothing.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+use wangge_registry::Manifest;
+
+use super::catalog::load_installation;
+use super::config_values::parse_assignments;
+use crate::db::Db;
+use crate::db::audit::AuditEntry;
+use crate::db::plugins::{NewPlugin, Registration};
+use crate::metrics::Metrics;
+use crate::runtime::bindings::CONTRACT_VERSION;
+use crate::runtime::compile_cache::CacheOutcome;
+use crate::runtime::{Runtime, digest_of};
+
+/// What to add and where.
+#[derive(Debug, Clone)]
+pub struct AddOptions {
+    /// The component (`.wasm`).
+    pub component: PathBuf,
+    /// The manifest; `plugin.toml` beside the component when not given.
+    pub manifest: Option<PathBuf>,
+    /// Unit code to install at.
+    pub unit_code: String,
+    /// That unit's name.
+    pub unit_name: String,
+    /// `KEY=VALUE` config assignments.
+    pub config: Vec<String>,
+    /// Replace the component of an already registered version.
+    pub replace: bool,
+}
+
+/// What adding did.
+#[derive(Debug)]
+pub struct AddReport {
+    /// Plugin id.
+    pub plugin_id: String,
+    /// Version.
+    pub version: String,
+    /// Component digest.
+    pub digest: String,
+    /// New, unchanged or replaced.
+    pub registration: Registration,
+    /// Whether the component was compiled now or came from the cache.
+    pub compile: CacheOutcome,
+    /// The installation id.
+    pub installation_id: i64,
+}
+
+fn read(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {what} {}: {e}", path.display()))
+}
+
+/// Validates and registers the plugin, installs it at the unit and runs its install hook.
+/// On any error nothing stays registered.
+pub async fn add_local_plugin(
+    db: &Db,
+    runtime: &Runtime,
+    metrics: &Metrics,
+    options: &AddOptions,
+) -> anyhow::Result<AddReport> {
+    let manifest_path = match &options.manifest {
+        Some(path) => path.clone(),
+        None => options
+            .component
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("plugin.toml"),
+    };
+    let manifest_text = String::from_utf8(read(&manifest_path, "manifest")?)
+        .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", manifest_path.display()))?;
+    let manifest = Manifest::parse(&manifest_text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", manifest_path.display()))?;
+    if !manifest.contract.matches(&CONTRACT_VERSION) {
+        anyhow::bail!(
+            "{}: field `contract`: `{}` does not accept the contract this host implements \
+             (wangge:plugin@{CONTRACT_VERSION})",
+            manifest_path.display(),
+            manifest.contract
+        );
+    }
+    let config = parse_assignments(&manifest, &options.config)?;
+    let bytes = read(&options.component, "component")?;
+    let digest = digest_of(&bytes);
+    let (_, compile) = runtime
+        .prepare(&digest, &bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", options.component.display()))?;
+
+    let version = manifest.version.to_string();
+    let grants: Vec<String> = manifest
+        .permissions
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let (registration, installation_id) = db
+        .register_plugin(
+            &NewPlugin {
+                id: manifest.id.as_str(),
+                version: &version,
+                name: &manifest.name,
+                manifest: &manifest_text,
+                digest: &digest,
+                component: &bytes,
+                unit_code: &options.unit_code,
+                unit_name: &options.unit_name,
+                grants: &grants,
+                config: &config,
+            },
+            options.replace,
+        )
+        .await?;
+
+    if registration == Registration::Added {
+        let installed = run_install_hook(db, runtime, metrics, installation_id).await;
+        if let Err(error) = installed {
+            db.unregister(installation_id, manifest.id.as_str(), &version)
+                .await?;
+            return Err(error);
+        }
+    }
+    db.audit(AuditEntry {
+        actor: "cli",
+        action: "plugin.registered",
+        subject: &format!("plugin:{}@{version}", manifest.id),
+        unit_code: Some(&options.unit_code),
+        detail: json!({
+            "digest": digest,
+            "registration": format!("{registration:?}").to_lowercase(),
+            "grants": grants,
+            "installation": installation_id,
+        }),
+    })
+    .await?;
+    Ok(AddReport {
+        plugin_id: manifest.id.to_string(),
+        version,
+        digest,
+        registration,
+        compile,
+        installation_id,
+    })
+}
+
+async fn run_install_hook(
+    db: &Db,
+    runtime: &Runtime,
+    metrics: &Metrics,
+    installation_id: i64,
+) -> anyhow::Result<()> {
+    let record = db
+        .installations()
+        .await?
+        .into_iter()
+        .find(|r| r.id == installation_id)
+        .ok_or_else(|| anyhow::anyhow!("installation {installation_id} vanished"))?;
+    let (plugin, _) = load_installation(db, runtime, metrics, record).await?;
+    match plugin.install().await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => anyhow::bail!("the plugin's install hook refused: {error}"),
+        Err(fault) => anyhow::bail!("the plugin's install hook failed: {fault}"),
+    }
+}

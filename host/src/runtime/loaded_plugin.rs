@@ -1,0 +1,204 @@
+//! A plugin ready to serve: its pre-instantiated component and its installation. Every call
+//! gets a fresh store and instance with the deadline, memory limit and host-call cap.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wasmtime::{Engine, Store, UpdateDeadline};
+
+use super::bindings::{Caller, PluginError, PluginPre, Request, Response};
+use super::breaker::{Admission, Tripped};
+use super::call_state::CallState;
+use super::fault::{Fault, FaultKind, classify};
+use super::installation::Installation;
+
+/// One call into a plugin's exports.
+enum Export {
+    Page(Caller, Request),
+    Install,
+}
+
+enum Output {
+    Page(Result<Response, PluginError>),
+    Lifecycle(Result<(), PluginError>),
+}
+
+/// A plugin installation that can be called.
+pub struct LoadedPlugin {
+    /// Its installation.
+    pub installation: Arc<Installation>,
+    pre: PluginPre<CallState>,
+    engine: Engine,
+}
+
+impl LoadedPlugin {
+    /// Wraps a prepared component for `installation`.
+    pub fn new(installation: Installation, pre: PluginPre<CallState>, engine: Engine) -> Self {
+        Self {
+            installation: Arc::new(installation),
+            pre,
+            engine,
+        }
+    }
+
+    /// Serves one page request, behind the circuit breaker.
+    pub async fn page(
+        &self,
+        caller: Caller,
+        request: Request,
+    ) -> Result<Result<Response, PluginError>, Fault> {
+        let installation = &self.installation;
+        if let Admission::Suspended {
+            retry_after,
+            last_fault,
+        } = installation.breaker.admit()
+        {
+            installation.metrics.fault(FaultKind::Suspended);
+            return Err(Fault {
+                kind: FaultKind::Suspended,
+                detail: format!(
+                    "suspended after repeated faults (last: {}); next trial in {}s",
+                    last_fault.label(),
+                    retry_after.as_secs()
+                ),
+            });
+        }
+        let outcome = self
+            .invoke(Export::Page(caller, request), installation.page_deadline())
+            .await
+            .and_then(|output| match output {
+                Output::Page(answer) => self.check_response(answer),
+                Output::Lifecycle(_) => Err(Fault {
+                    kind: FaultKind::Response,
+                    detail: "a page call returned a lifecycle answer".into(),
+                }),
+            });
+        match &outcome {
+            Ok(_) => installation.breaker.record_success(),
+            Err(fault) => {
+                if installation.breaker.record_fault(fault.kind) == Tripped::Yes {
+                    tracing::error!(
+                        plugin = installation.plugin_id(),
+                        installation = installation.id,
+                        fault = %fault,
+                        cooldown_s = installation.limits.breaker_cooldown.as_secs(),
+                        "plugin suspended by the circuit breaker after {} consecutive faults",
+                        installation.limits.breaker_threshold
+                    );
+                }
+            }
+        }
+        outcome
+    }
+
+    /// Runs the `install` lifecycle hook.
+    pub async fn install(&self) -> Result<Result<(), PluginError>, Fault> {
+        match self
+            .invoke(Export::Install, self.installation.limits.lifecycle_deadline)
+            .await?
+        {
+            Output::Lifecycle(answer) => Ok(answer),
+            Output::Page(_) => Err(Fault {
+                kind: FaultKind::Response,
+                detail: "install returned a page answer".into(),
+            }),
+        }
+    }
+
+    fn check_response(
+        &self,
+        answer: Result<Response, PluginError>,
+    ) -> Result<Result<Response, PluginError>, Fault> {
+        let Ok(response) = &answer else {
+            return Ok(answer);
+        };
+        let max = self.installation.limits.max_response_bytes;
+        let size = response.body.len()
+            + response.title.as_ref().map_or(0, String::len)
+            + response
+                .headers
+                .iter()
+                .map(|(k, v)| k.len() + v.len())
+                .sum::<usize>();
+        if size > max {
+            return Err(Fault {
+                kind: FaultKind::Response,
+                detail: format!("response of {size} bytes exceeds the limit of {max} bytes"),
+            });
+        }
+        if !(100..=599).contains(&response.status) {
+            return Err(Fault {
+                kind: FaultKind::Response,
+                detail: format!("invalid HTTP status {}", response.status),
+            });
+        }
+        Ok(answer)
+    }
+
+    async fn invoke(&self, export: Export, budget: Duration) -> Result<Output, Fault> {
+        let installation = &self.installation;
+        let started = Instant::now();
+        let deadline = started + budget;
+        let mut store = Store::new(&self.engine, CallState::new(installation.clone(), deadline));
+        store.limiter(|state| &mut state.memory);
+        // Check the deadline at every epoch tick, and yield to the executor in between so a
+        // busy plugin cannot starve other requests on the same worker thread.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|cx| {
+            Ok(if Instant::now() >= cx.data().deadline {
+                UpdateDeadline::Interrupt
+            } else {
+                UpdateDeadline::Yield(1)
+            })
+        });
+        // The wall-clock timeout also covers time spent awaiting host calls.
+        let outcome = tokio::time::timeout(budget, run(&self.pre, &mut store, export)).await;
+        let metrics = &installation.metrics;
+        metrics.calls.inc();
+        metrics.latency.observe(started.elapsed().as_secs_f64());
+        metrics.observe_memory(store.data().memory.peak);
+        let fault = match outcome {
+            Ok(Ok(output)) => return Ok(output),
+            Err(_elapsed) => Fault {
+                kind: FaultKind::Timeout,
+                detail: format!("deadline of {} ms passed", budget.as_millis()),
+            },
+            Ok(Err(error)) => Fault {
+                kind: classify(&error),
+                detail: format!("{error:?}"),
+            },
+        };
+        metrics.fault(fault.kind);
+        tracing::warn!(
+            plugin = installation.plugin_id(),
+            installation = installation.id,
+            kind = fault.kind.label(),
+            elapsed_ms = started.elapsed().as_millis(),
+            "plugin call failed: {}",
+            fault.detail
+        );
+        Err(fault)
+    }
+}
+
+async fn run(
+    pre: &PluginPre<CallState>,
+    store: &mut Store<CallState>,
+    export: Export,
+) -> wasmtime::Result<Output> {
+    let plugin = pre.instantiate_async(&mut *store).await?;
+    Ok(match export {
+        Export::Page(caller, request) => Output::Page(
+            plugin
+                .wangge_plugin_pages()
+                .call_handle(&mut *store, &caller, &request)
+                .await?,
+        ),
+        Export::Install => Output::Lifecycle(
+            plugin
+                .wangge_plugin_lifecycle()
+                .call_install(&mut *store)
+                .await?,
+        ),
+    })
+}

@@ -1,0 +1,63 @@
+//! Opening the host (database, runtime, plugins) and serving it over HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::config::{LimitArgs, StorageArgs};
+use crate::db::Db;
+use crate::http::{AppState, app};
+use crate::metrics::Metrics;
+use crate::plugins::Catalog;
+use crate::runtime::Runtime;
+
+/// The database, runtime and metrics: what every command needs.
+pub struct Host {
+    /// The database, migrated.
+    pub db: Db,
+    /// The plugin runtime.
+    pub runtime: Runtime,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+impl Host {
+    /// Opens the database (running migrations) and builds the runtime.
+    pub async fn open(storage: &StorageArgs, limits: &LimitArgs) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&storage.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create data directory {}: {e}",
+                storage.data_dir.display()
+            )
+        })?;
+        let db = Db::connect(&storage.database_url()).await?;
+        let runtime = Runtime::new(limits.limits()?, &storage.cache_dir())?;
+        Ok(Self {
+            db,
+            runtime,
+            metrics: Arc::new(Metrics::default()),
+        })
+    }
+
+    /// Loads the installed plugins and returns the HTTP state.
+    pub async fn into_state(self) -> anyhow::Result<AppState> {
+        let catalog = Catalog::load(&self.db, &self.runtime, &self.metrics).await?;
+        Ok(AppState::new(self.db, self.runtime, self.metrics, catalog))
+    }
+}
+
+/// Serves `state` on `listen` until Ctrl-C. Prints the bound address on stdout first, so a
+/// caller that asked for port 0 learns the port.
+pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, "serving");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

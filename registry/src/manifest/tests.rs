@@ -1,0 +1,122 @@
+//! Manifest parsing: what is accepted and how each mistake is named.
+
+use super::*;
+
+const VALID: &str = r#"
+id = "elder-care"
+name = "养老服务"
+version = "1.0.0"
+contract = "^1.0"
+publisher = "huangshigang"
+levels = ["street", "community"]
+permissions = ["residents:read", "outbound:127.0.0.1:9300"]
+
+[[pages]]
+path = "/"
+audience = "resident"
+title = "养老服务"
+
+[[categories]]
+code = "elder-care.visit"
+name = "独居老人探访"
+sla_working_days = 3
+
+[config.allowance_age]
+type = "integer"
+title = "高龄津贴年龄"
+default = 80
+"#;
+
+fn error_of(text: &str) -> String {
+    Manifest::parse(text)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| panic!("expected an error for:\n{text}"))
+}
+
+#[test]
+fn a_complete_manifest_parses() {
+    let manifest = Manifest::parse(VALID).expect("valid manifest");
+    assert_eq!(manifest.id.as_str(), "elder-care");
+    assert_eq!(manifest.version, semver::Version::new(1, 0, 0));
+    assert!(manifest.requests(&Permission::ResidentsRead));
+    assert!(manifest.requests(&Permission::Outbound("127.0.0.1:9300".into())));
+    assert!(!manifest.requests(&Permission::ResidentsReadSensitive));
+    assert_eq!(manifest.levels, vec![Level::Street, Level::Community]);
+}
+
+#[test]
+fn an_unknown_field_is_named() {
+    let text = VALID.replace("publisher =", "colour = \"red\"\npublisher =");
+    let error = error_of(&text);
+    assert!(error.contains("unknown field `colour`"), "{error}");
+}
+
+#[test]
+fn a_bad_id_is_named() {
+    for bad in [
+        "Elder",
+        "e",
+        "elder--care",
+        "elder-",
+        "9lives",
+        "elder_care",
+    ] {
+        let error = error_of(&VALID.replace("\"elder-care\"", &format!("\"{bad}\"")));
+        assert!(error.contains("is not a plugin id"), "{bad}: {error}");
+    }
+}
+
+#[test]
+fn a_version_that_is_not_semver_is_named() {
+    let error = error_of(&VALID.replace("\"1.0.0\"", "\"1.0\""));
+    assert!(error.contains("version"), "{error}");
+}
+
+#[test]
+fn an_unknown_permission_is_named() {
+    let error = error_of(&VALID.replace("\"residents:read\"", "\"residents:write\""));
+    assert!(
+        error.contains("unknown permission `residents:write`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_outbound_permission_needs_a_host() {
+    let error = error_of(&VALID.replace("outbound:127.0.0.1:9300", "outbound:http://x/"));
+    assert!(
+        error.contains("expected `outbound:` followed by a host"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_category_outside_the_plugin_namespace_is_refused() {
+    let error = error_of(&VALID.replace("\"elder-care.visit\"", "\"dispute.neighbour\""));
+    assert!(error.contains("categories[0].code"), "{error}");
+}
+
+#[test]
+fn a_config_default_of_the_wrong_type_is_refused() {
+    let error = error_of(&VALID.replace("default = 80", "default = \"eighty\""));
+    assert!(error.contains("config.allowance_age.default"), "{error}");
+}
+
+#[test]
+fn no_levels_is_refused() {
+    let error = error_of(&VALID.replace("[\"street\", \"community\"]", "[]"));
+    assert!(error.contains("levels"), "{error}");
+}
+
+#[test]
+fn permissions_round_trip_through_text() {
+    for text in [
+        "residents:read-sensitive",
+        "notify:workers",
+        "outbound:bureau.example.cn",
+    ] {
+        let permission: Permission = text.parse().expect("known permission");
+        assert_eq!(permission.to_string(), text);
+    }
+}

@@ -1,0 +1,38 @@
+//! The Wangge plugin SDK: the one dependency a plugin needs.
+//!
+//! It carries the generated bindings of the `wangge:plugin@1.0.0` contract (in
+//! [`bindings`]) and a [`Plugin`] trait whose hook and lifecycle methods have sensible
+//! defaults, so a plugin only writes what it does. [`export_plugin!`] wires a type that
+//! implements [`Plugin`] into the component's exports.
+//!
+//! ```ignore
+//! struct Hello;
+//! impl wangge_sdk::Plugin for Hello {
+//!     fn handle(caller: Caller, request: Request) -> Result<Response, Error> { … }
+//! }
+//! wangge_sdk::export_plugin!(Hello);
+//! ```
+
+#[expect(
+    missing_docs,
+    reason = "generated code; the WIT carries the documentation"
+)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../wit/v1.0.0",
+        world: "wangge:plugin/plugin",
+        pub_export_macro: true,
+        default_bindings_module: "wangge_sdk::bindings",
+    });
+}
+
+pub mod page;
+pub mod plugin;
+
+pub use bindings::exports::wangge::plugin::hooks::ChangeKind;
+pub use bindings::exports::wangge::plugin::pages::{Request, Response};
+pub use bindings::wangge::plugin::types::{Caller, Error, Event, EventState, Resident, Timestamp};
+pub use bindings::wangge::plugin::{
+    config, events, houses, log, notify, outbound, residents, storage,
+};
+pub use plugin::Plugin;
