@@ -1,1 +1,7 @@
-fn main() {}
+//! End-to-end tests: the real `wangge` binary, real components, real HTTP, real databases.
+//! One test binary with a module per concern, so it compiles once.
+
+mod bad_input;
+mod breaker;
+mod hello;
+mod hostile;

@@ -1,1 +1,277 @@
-//! x
+//! Support for the end-to-end tests: the real `wangge` binary over real HTTP, with real
+//! components built from `plugins/` and `tests/plugins/`, on a real SQLite file or a fresh
+//! PostgreSQL database.
+//!
+//! `cargo xtask test` builds the binary and the components once and points the tests at
+//! them with `WANGGE_BIN` and `WANGGE_COMPONENTS_DIR`.
+
+pub mod postgres;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use tempfile::TempDir;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn from_env_or(var: &str, default: PathBuf, hint: &str) -> PathBuf {
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or(default);
+    assert!(
+        path.exists(),
+        "{} does not exist: {hint} (or run `cargo xtask test`, which builds everything)",
+        path.display()
+    );
+    path
+}
+
+/// The `wangge` binary under test.
+pub fn wangge_bin() -> PathBuf {
+    from_env_or(
+        "WANGGE_BIN",
+        workspace_root().join("target/debug/wangge"),
+        "build it with `cargo build -p wangge-host`",
+    )
+}
+
+/// The component of plugin `package` (`hello`, `hostile-loop` …).
+pub fn component(package: &str) -> PathBuf {
+    let dir = std::env::var_os("WANGGE_COMPONENTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/wasm32-wasip2/release"));
+    let path = dir.join(format!("{}.wasm", package.replace('-', "_")));
+    assert!(
+        path.exists(),
+        "{} does not exist: build the plugins with `cargo xtask plugins` (or run `cargo xtask \
+         test`, which builds everything)",
+        path.display()
+    );
+    path
+}
+
+/// The manifest of plugin `package`, from `plugins/` or `tests/plugins/`.
+pub fn manifest(package: &str) -> PathBuf {
+    let bundled = workspace_root()
+        .join("plugins")
+        .join(package)
+        .join("plugin.toml");
+    if bundled.exists() {
+        return bundled;
+    }
+    workspace_root()
+        .join("tests/plugins")
+        .join(package)
+        .join("plugin.toml")
+}
+
+/// Which database a test host uses.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// An SQLite file in the host's data directory.
+    Sqlite,
+    /// A PostgreSQL URL (see [`postgres::FreshDatabase`]).
+    Postgres(String),
+}
+
+/// A data directory and database, for running `wangge` commands and servers on.
+pub struct Workspace {
+    data: TempDir,
+    database: Database,
+}
+
+impl Workspace {
+    /// A fresh data directory with an SQLite database.
+    pub fn sqlite() -> Self {
+        Self::with(Database::Sqlite)
+    }
+
+    /// A fresh data directory with `database`.
+    pub fn with(database: Database) -> Self {
+        Self {
+            data: tempfile::tempdir().expect("temporary directory"),
+            database,
+        }
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// The SQLite URL of this workspace (meaningful with [`Database::Sqlite`]).
+    pub fn sqlite_url(&self) -> String {
+        format!("sqlite://{}", self.data.path().join("wangge.db").display())
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(wangge_bin());
+        command.arg("--data-dir").arg(self.data.path());
+        if let Database::Postgres(url) = &self.database {
+            command.arg("--database-url").arg(url);
+        }
+        command.env("RUST_LOG", "info");
+        command
+    }
+
+    /// Runs `wangge ARGS` to completion.
+    pub fn wangge(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("wangge runs")
+    }
+
+    /// `wangge plugin add` of a built plugin with its manifest; panics if it fails.
+    pub fn add_plugin(&self, package: &str, extra: &[&str]) -> String {
+        self.add_plugin_from(package, package, extra)
+    }
+
+    /// `wangge plugin add` of the component of `package` with the manifest of
+    /// `manifest_of`; panics if it fails.
+    pub fn add_plugin_from(&self, package: &str, manifest_of: &str, extra: &[&str]) -> String {
+        let component = component(package);
+        let manifest = manifest(manifest_of);
+        let mut args = vec![
+            "plugin",
+            "add",
+            component.to_str().expect("utf-8 path"),
+            "--manifest",
+            manifest.to_str().expect("utf-8 path"),
+        ];
+        args.extend(extra);
+        let output = self.wangge(&args);
+        assert!(
+            output.status.success(),
+            "plugin add {package} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Starts `wangge serve` on a free port with extra flags (limits …).
+    pub fn serve(&self, flags: &[&str]) -> Server {
+        let log_path = self.data.path().join(format!("serve-{}.log", unique()));
+        let log = std::fs::File::create(&log_path).expect("log file");
+        let mut child = self
+            .command()
+            .args(flags)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("wangge serve starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let Some(base) = line.trim().strip_prefix("listening on ") else {
+            let _ = child.kill();
+            panic!(
+                "wangge serve did not start: {line:?}\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+        };
+        Server {
+            base: base.to_owned(),
+            child,
+            log_path,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("http client"),
+        }
+    }
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+/// A running `wangge serve`, stopped when dropped.
+pub struct Server {
+    base: String,
+    child: Child,
+    log_path: PathBuf,
+    client: reqwest::Client,
+}
+
+/// A response with its body read.
+#[derive(Debug)]
+pub struct Page {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// Body text.
+    pub body: String,
+}
+
+impl Page {
+    /// The value of header `name`, or "".
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl Server {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// GETs `path` and reads the body.
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// Whether the server process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The value of a metric line starting with `prefix` (`name{labels}`), if present.
+    pub async fn metric(&self, prefix: &str) -> Option<f64> {
+        let metrics = self.get("/metrics").await.body;
+        metrics
+            .lines()
+            .find(|line| line.starts_with(prefix))
+            .and_then(|line| line.rsplit(' ').next())
+            .and_then(|value| value.parse().ok())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

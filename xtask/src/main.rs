@@ -1,1 +1,87 @@
-fn main() {}
+//! `cargo xtask`: the project's automation. `demo` sets everything up and serves the demo;
+//! `test` prepares what the tests need and runs the whole suite.
+
+mod cargo;
+mod demo;
+mod lint;
+mod plugins;
+mod postgres;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+Commands:
+  demo      install the wasm target if missing, build the plugins and the host, register the
+            bundled plugins and serve on http://127.0.0.1:8080 (embedded SQLite in wangge-data/)
+  test      start PostgreSQL if it is stopped, build the plugins and the host, run every test
+  lint      cargo fmt --check, and clippy -D warnings on the host crates and on the plugins
+  bench     build the plugins and run the plugin-page benchmark (figures for BENCHMARKS.md)
+  plugins   build every plugin and test plugin for wasm32-wasip2
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("lint") => lint::run(),
+        Some("bench") => bench(&args[1..]),
+        Some("plugins") => plugins::build_all().map(|_| ()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Everything the tests need, then the whole suite. Extra arguments go to `cargo test`.
+fn test(extra: &[String]) -> anyhow::Result<()> {
+    postgres::ensure_running()?;
+    let built = plugins::build_all()?;
+    cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
+    let mut args = vec!["test", "--workspace", "--exclude", "xtask"];
+    // The plugins are wasm-only; their behaviour is tested through the host.
+    for package in &built.packages {
+        args.extend(["--exclude", package.as_str()]);
+    }
+    if !extra.is_empty() {
+        args.push("--");
+        args.extend(extra.iter().map(String::as_str));
+    }
+    cargo::run_with_env(
+        &args,
+        &[
+            ("WANGGE_BIN", cargo::host_binary().display().to_string()),
+            ("WANGGE_COMPONENTS_DIR", built.dir.display().to_string()),
+        ],
+    )
+}
+
+fn bench(extra: &[String]) -> anyhow::Result<()> {
+    let built = plugins::build_all()?;
+    let mut args = vec![
+        "bench",
+        "--package",
+        "wangge-host",
+        "--bench",
+        "plugin_page",
+    ];
+    if !extra.is_empty() {
+        args.push("--");
+        args.extend(extra.iter().map(String::as_str));
+    }
+    cargo::run_with_env(
+        &args,
+        &[("WANGGE_COMPONENTS_DIR", built.dir.display().to_string())],
+    )
+}

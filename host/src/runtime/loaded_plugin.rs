@@ -68,10 +68,9 @@ impl LoadedPlugin {
             .await
             .and_then(|output| match output {
                 Output::Page(answer) => self.check_response(answer),
-                Output::Lifecycle(_) => Err(Fault {
-                    kind: FaultKind::Response,
-                    detail: "a page call returned a lifecycle answer".into(),
-                }),
+                Output::Lifecycle(_) => {
+                    Err(self.bad_response("a page call returned a lifecycle answer".into()))
+                }
             });
         match &outcome {
             Ok(_) => installation.breaker.record_success(),
@@ -121,18 +120,30 @@ impl LoadedPlugin {
                 .map(|(k, v)| k.len() + v.len())
                 .sum::<usize>();
         if size > max {
-            return Err(Fault {
-                kind: FaultKind::Response,
-                detail: format!("response of {size} bytes exceeds the limit of {max} bytes"),
-            });
+            return Err(self.bad_response(format!(
+                "response of {size} bytes exceeds the limit of {max} bytes"
+            )));
         }
         if !(100..=599).contains(&response.status) {
-            return Err(Fault {
-                kind: FaultKind::Response,
-                detail: format!("invalid HTTP status {}", response.status),
-            });
+            return Err(self.bad_response(format!("invalid HTTP status {}", response.status)));
         }
         Ok(answer)
+    }
+
+    /// A response the host will not serve: counted and logged like any other fault.
+    fn bad_response(&self, detail: String) -> Fault {
+        let installation = &self.installation;
+        installation.metrics.fault(FaultKind::Response);
+        tracing::warn!(
+            plugin = installation.plugin_id(),
+            installation = installation.id,
+            kind = FaultKind::Response.label(),
+            "plugin call failed: {detail}"
+        );
+        Fault {
+            kind: FaultKind::Response,
+            detail,
+        }
     }
 
     async fn invoke(&self, export: Export, budget: Duration) -> Result<Output, Fault> {

@@ -1,0 +1,54 @@
+//! `cargo xtask demo`: builds everything, registers the bundled plugins in an embedded
+//! SQLite database under `wangge-data/`, and serves on 127.0.0.1:8080.
+
+use std::process::Command;
+
+use crate::{cargo, plugins};
+
+/// Where the demo keeps its database and compiled-component cache.
+const DATA_DIR: &str = "wangge-data";
+
+/// The address the demo serves on.
+const LISTEN: &str = "127.0.0.1:8080";
+
+/// Runs the demo until Ctrl-C. `--listen ADDR` serves elsewhere.
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let listen = match args {
+        [] => LISTEN.to_owned(),
+        [flag, addr] if flag == "--listen" => addr.clone(),
+        _ => anyhow::bail!("usage: cargo xtask demo [--listen ADDR]"),
+    };
+    let built = plugins::build_all()?;
+    cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
+    let wangge = cargo::host_binary();
+    let data_dir = cargo::root().join(DATA_DIR);
+    for plugin in &built.bundled {
+        let mut add = Command::new(&wangge);
+        add.arg("--data-dir")
+            .arg(&data_dir)
+            .args(["plugin", "add", "--replace"])
+            .arg(plugin.component(&built.dir))
+            .arg("--manifest")
+            .arg(plugin.dir.join("plugin.toml"));
+        cargo::status(add, &format!("wangge plugin add {}", plugin.package))?;
+    }
+    println!();
+    println!("Wangge demo on http://{listen}/ (Ctrl-C stops it)");
+    println!("  start page       http://{listen}/");
+    for plugin in &built.bundled {
+        println!(
+            "  {:<16} http://{listen}/p/{}/",
+            plugin.package, plugin.package
+        );
+    }
+    println!("  health           http://{listen}/healthz");
+    println!("  metrics          http://{listen}/metrics");
+    println!("  data             {}", data_dir.display());
+    println!();
+    let mut serve = Command::new(&wangge);
+    serve
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["serve", "--listen", &listen]);
+    cargo::status(serve, "wangge serve")
+}

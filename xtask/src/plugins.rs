@@ -1,0 +1,101 @@
+//! Building the plugins (`plugins/*`) and test plugins (`tests/plugins/*`) for
+//! wasm32-wasip2, once per run, installing the target first if it is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::cargo;
+
+/// The target plugins are built for.
+pub const WASM_TARGET: &str = "wasm32-wasip2";
+
+/// A plugin crate in the tree.
+#[derive(Debug, Clone)]
+pub struct PluginCrate {
+    /// Cargo package name.
+    pub package: String,
+    /// Its folder, holding `plugin.toml`.
+    pub dir: PathBuf,
+}
+
+impl PluginCrate {
+    /// The built component.
+    pub fn component(&self, components_dir: &Path) -> PathBuf {
+        components_dir.join(format!("{}.wasm", self.package.replace('-', "_")))
+    }
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct Built {
+    /// Where the components are.
+    pub dir: PathBuf,
+    /// Package names built.
+    pub packages: Vec<String>,
+    /// The bundled plugins (not the test plugins).
+    pub bundled: Vec<PluginCrate>,
+}
+
+/// Plugin crates under `folder` (relative to the workspace root), by name.
+pub fn crates_in(folder: &str) -> anyhow::Result<Vec<PluginCrate>> {
+    let mut found = Vec::new();
+    let dir = cargo::root().join(folder);
+    for entry in std::fs::read_dir(&dir)
+        .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?
+    {
+        let path = entry?.path();
+        let manifest = path.join("Cargo.toml");
+        if !manifest.exists() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&manifest)?;
+        let package = text
+            .lines()
+            .find_map(|line| line.strip_prefix("name = \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .ok_or_else(|| anyhow::anyhow!("{}: no package name", manifest.display()))?;
+        found.push(PluginCrate {
+            package: package.to_owned(),
+            dir: path,
+        });
+    }
+    found.sort_by(|a, b| a.package.cmp(&b.package));
+    Ok(found)
+}
+
+/// Installs the wasm target through rustup when the toolchain lacks it.
+pub fn ensure_wasm_target() -> anyhow::Result<()> {
+    let output = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| anyhow::anyhow!("cannot run rustup (needed to add {WASM_TARGET}): {e}"))?;
+    let installed = String::from_utf8_lossy(&output.stdout);
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    let mut add = Command::new("rustup");
+    add.args(["target", "add", WASM_TARGET]);
+    cargo::status(add, &format!("rustup target add {WASM_TARGET}"))
+}
+
+/// Builds every plugin and test plugin in release for the wasm target.
+pub fn build_all() -> anyhow::Result<Built> {
+    ensure_wasm_target()?;
+    let bundled = crates_in("plugins")?;
+    let tests = crates_in("tests/plugins")?;
+    let packages: Vec<String> = bundled
+        .iter()
+        .chain(&tests)
+        .map(|c| c.package.clone())
+        .collect();
+    let mut args = vec!["build", "--release", "--target", WASM_TARGET];
+    for package in &packages {
+        args.extend(["--package", package.as_str()]);
+    }
+    cargo::run(&args)?;
+    Ok(Built {
+        dir: cargo::target_dir().join(WASM_TARGET).join("release"),
+        packages,
+        bundled,
+    })
+}
