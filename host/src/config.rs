@@ -84,6 +84,16 @@ pub struct LimitArgs {
 }
 
 impl LimitArgs {
+    /// The documented defaults, as if no flag or variable were given.
+    pub fn parse_defaults() -> Self {
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            limits: LimitArgs,
+        }
+        <Defaults as clap::Parser>::parse_from(["wangge"]).limits
+    }
+
     /// The limits, validated.
     pub fn limits(&self) -> anyhow::Result<Limits> {
         let positive = [

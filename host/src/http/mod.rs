@@ -2,7 +2,7 @@
 
 mod error_page;
 mod home;
-mod layout;
+pub mod layout;
 mod ops;
 mod plugin_pages;
 

@@ -14,7 +14,8 @@ use super::installation::Installation;
 
 /// One call into a plugin's exports.
 enum Export {
-    Page(Caller, Request),
+    /// Boxed: a caller and request are large next to the lifecycle calls.
+    Page(Box<(Caller, Request)>),
     Install,
 }
 
@@ -64,7 +65,10 @@ impl LoadedPlugin {
             });
         }
         let outcome = self
-            .invoke(Export::Page(caller, request), installation.page_deadline())
+            .invoke(
+                Export::Page(Box::new((caller, request))),
+                installation.page_deadline(),
+            )
             .await
             .and_then(|output| match output {
                 Output::Page(answer) => self.check_response(answer),
@@ -199,10 +203,10 @@ async fn run(
 ) -> wasmtime::Result<Output> {
     let plugin = pre.instantiate_async(&mut *store).await?;
     Ok(match export {
-        Export::Page(caller, request) => Output::Page(
+        Export::Page(page) => Output::Page(
             plugin
                 .wangge_plugin_pages()
-                .call_handle(&mut *store, &caller, &request)
+                .call_handle(&mut *store, &page.0, &page.1)
                 .await?,
         ),
         Export::Install => Output::Lifecycle(
