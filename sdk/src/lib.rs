@@ -5,12 +5,20 @@
 //! defaults, so a plugin only writes what it does. [`export_plugin!`] wires a type that
 //! implements [`Plugin`] into the component's exports.
 //!
-//! ```ignore
+//! ```no_run
+//! use wangge_sdk::page::html;
+//! use wangge_sdk::{Caller, Error, Plugin, Request, Response};
+//!
 //! struct Hello;
-//! impl wangge_sdk::Plugin for Hello {
-//!     fn handle(caller: Caller, request: Request) -> Result<Response, Error> { … }
+//!
+//! impl Plugin for Hello {
+//!     fn handle(_caller: Caller, _request: Request) -> Result<Response, Error> {
+//!         Ok(html("你好", "<h1>你好！</h1>".to_owned()))
+//!     }
 //! }
+//!
 //! wangge_sdk::export_plugin!(Hello);
+//! # fn main() {}
 //! ```
 
 #[expect(

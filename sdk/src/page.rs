@@ -62,3 +62,40 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_neutralises_markup() {
+        assert_eq!(
+            escape_html("<a href=\"x\" onclick='y'>&</a>"),
+            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn query_parameters_are_found_and_decoded() {
+        let query = "a=1&name=%E5%B0%8F%E6%98%8E+li&empty&bad=%zz";
+        assert_eq!(query_param(query, "name").as_deref(), Some("小明 li"));
+        assert_eq!(query_param(query, "a").as_deref(), Some("1"));
+        assert_eq!(query_param(query, "empty").as_deref(), Some(""));
+        assert_eq!(query_param(query, "bad").as_deref(), Some("%zz"));
+        assert_eq!(query_param(query, "missing"), None);
+    }
+
+    #[test]
+    fn html_pages_carry_their_title_and_type() {
+        let response = html("标题", "<p>x</p>".into());
+        assert_eq!(response.status, 200);
+        assert_eq!(response.title.as_deref(), Some("标题"));
+        assert_eq!(response.body, b"<p>x</p>");
+        assert!(
+            response
+                .headers
+                .iter()
+                .any(|(k, v)| k == "content-type" && v.starts_with("text/html"))
+        );
+    }
+}

@@ -19,6 +19,18 @@ pub struct PluginCrate {
 }
 
 impl PluginCrate {
+    /// The plugin id from its `plugin.toml` (the host checks the whole manifest).
+    pub fn id(&self) -> anyhow::Result<String> {
+        let path = self.dir.join("plugin.toml");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        text.lines()
+            .find_map(|line| line.strip_prefix("id = \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("{}: no `id = \"…\"` line", path.display()))
+    }
+
     /// The built component.
     pub fn component(&self, components_dir: &Path) -> PathBuf {
         components_dir.join(format!("{}.wasm", self.package.replace('-', "_")))

@@ -151,7 +151,7 @@ impl InstallationStorage {
         let prefix_chars = i64::try_from(prefix.chars().count()).unwrap_or(i64::MAX);
         sqlx::query_scalar(
             "SELECT key FROM plugin_storage WHERE installation_id = $1 \
-             AND key >= $2 AND substr(key, 1, $3) = $2 AND key > $4 \
+             AND key >= $2 AND substr(key, 1, CAST($3 AS INTEGER)) = $2 AND key > $4 \
              ORDER BY key LIMIT $5",
         )
         .bind(self.installation_id)
@@ -232,3 +232,6 @@ impl InstallationStorage {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;
