@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod grid;
 pub mod http;
 pub mod metrics;
 pub mod plugins;

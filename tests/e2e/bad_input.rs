@@ -5,14 +5,18 @@ use std::path::Path;
 
 use wangge_tests::{Workspace, component, manifest};
 
-fn add(workspace: &Workspace, component: &Path, manifest: &Path) -> String {
-    let output = workspace.wangge(&[
+/// Runs `wangge plugin add COMPONENT --manifest MANIFEST EXTRA…`, expects a refusal and
+/// returns its message.
+fn refused(workspace: &Workspace, component: &Path, manifest: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
         "plugin",
         "add",
         component.to_str().expect("utf-8"),
         "--manifest",
         manifest.to_str().expect("utf-8"),
-    ]);
+    ];
+    args.extend(extra);
+    let output = workspace.wangge(&args);
     assert!(!output.status.success(), "expected a refusal");
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -56,7 +60,7 @@ fn files_that_are_not_plugin_components_are_refused() {
         ),
     ];
     for (name, bytes, expected) in cases {
-        let error = add(&workspace, &write(dir, name, bytes), &hello_manifest);
+        let error = refused(&workspace, &write(dir, name, bytes), &hello_manifest, &[]);
         assert!(error.contains(expected), "{name}: {error}");
     }
     assert_nothing_registered(&workspace);
@@ -92,20 +96,19 @@ fn bad_manifests_are_refused_with_the_field_named() {
     let hello = component("hello");
     for (i, (text, expected)) in cases.iter().enumerate() {
         let path = write(dir, &format!("bad-{i}.toml"), text.as_bytes());
-        let error = add(&workspace, &hello, &path);
+        let error = refused(&workspace, &hello, &path, &[]);
         assert!(error.contains(expected), "case {i}: {error}");
     }
-    let unknown_config = workspace.wangge(&[
-        "plugin",
-        "add",
-        hello.to_str().expect("utf-8"),
-        "--manifest",
-        manifest("hello").to_str().expect("utf-8"),
-        "--config",
-        "colour=red",
-    ]);
-    let error = String::from_utf8_lossy(&unknown_config.stderr);
+    let hello_manifest = manifest("hello");
+    let error = refused(
+        &workspace,
+        &hello,
+        &hello_manifest,
+        &["--config", "colour=red"],
+    );
     assert!(error.contains("has no such config key"), "{error}");
+    let error = refused(&workspace, &hello, &hello_manifest, &["--unit", "42020"]);
+    assert!(error.contains("--unit: unit code `42020`"), "{error}");
     assert_nothing_registered(&workspace);
 }
 
@@ -121,10 +124,11 @@ fn a_changed_component_under_the_same_version_needs_replace() {
     );
 
     // Another component under hello's id and version.
-    let error = add(
+    let error = refused(
         &workspace,
         &component("fresh-instance-probe"),
         &manifest("hello"),
+        &[],
     );
     assert!(
         error.contains("already registered with a different component"),

@@ -161,3 +161,26 @@ async fn an_ungranted_import_is_denied_and_audited() {
     let tampering = sqlx::query("DELETE FROM audit_log").execute(&mut db).await;
     assert!(tampering.is_err(), "the audit log is append-only");
 }
+
+#[tokio::test]
+async fn a_full_instance_pool_answers_busy_without_blaming_the_plugin() {
+    let workspace = Workspace::sqlite();
+    workspace.add_plugin("hello", &[]);
+    workspace.add_plugin("hostile-loop", &[]);
+    let server = workspace.serve(&["--max-concurrent-instances=1", "--page-deadline-ms=1500"]);
+    let looping = tokio::spawn({
+        let url = format!("{}/p/hostile-loop/", server.base());
+        async move { reqwest::get(url).await.map(|r| r.status().as_u16()) }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !looping.is_finished(),
+        "the loop holds the only instance slot"
+    );
+    let busy = server.get("/p/hello/").await;
+    assert_eq!(busy.status, 503, "{}", busy.body);
+    assert_eq!(busy.header("x-wangge-fault"), "overloaded");
+    assert!(busy.body.contains("系统繁忙"), "{}", busy.body);
+    assert_eq!(looping.await.expect("join").expect("response"), 504);
+    assert_hello_answers(&server).await;
+}

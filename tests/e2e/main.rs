@@ -5,3 +5,4 @@ mod bad_input;
 mod breaker;
 mod hello;
 mod hostile;
+mod units;

@@ -8,6 +8,10 @@ use crate::{cargo, plugins};
 /// Where the demo keeps its database and compiled-component cache.
 const DATA_DIR: &str = "wangge-data";
 
+/// The demo's unit tree: 湖北省 → 黄石市 → its districts, with streets, communities and
+/// grids under 黄石港区.
+const DEMO_UNITS: &str = "host/data/demo/units.csv";
+
 /// The address the demo serves on.
 const LISTEN: &str = "127.0.0.1:8080";
 
@@ -22,6 +26,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
     let wangge = cargo::host_binary();
     let data_dir = cargo::root().join(DATA_DIR);
+    let mut units = Command::new(&wangge);
+    units
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["units", "import"])
+        .arg(cargo::root().join(DEMO_UNITS));
+    cargo::status(units, "wangge units import (demo unit tree)")?;
     for plugin in &built.bundled {
         let mut add = Command::new(&wangge);
         add.arg("--data-dir")
@@ -36,10 +47,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     println!("Wangge demo on http://{listen}/ (Ctrl-C stops it)");
     println!("  start page       http://{listen}/");
     for plugin in &built.bundled {
-        println!(
-            "  {:<16} http://{listen}/p/{}/",
-            plugin.package, plugin.package
-        );
+        let id = plugin.id()?;
+        println!("  {id:<16} http://{listen}/p/{id}/");
     }
     println!("  health           http://{listen}/healthz");
     println!("  metrics          http://{listen}/metrics");

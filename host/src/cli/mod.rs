@@ -1,6 +1,7 @@
 //! The `wangge` command line.
 
 mod plugin;
+mod units;
 
 use std::net::SocketAddr;
 
@@ -34,6 +35,9 @@ enum Command {
     /// Manage plugins.
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
+    /// Manage the unit tree (province → city → county → street → community → grid).
+    #[command(subcommand)]
+    Units(units::UnitsCommand),
 }
 
 impl Cli {
@@ -43,6 +47,7 @@ impl Cli {
         match self.command {
             Command::Serve { listen } => serve(listen, host.into_state().await?).await,
             Command::Plugin(command) => command.run(&host).await,
+            Command::Units(command) => command.run(&host).await,
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod plugin_storage;
 pub mod plugins;
+pub mod units;
 
 use std::str::FromStr;
 

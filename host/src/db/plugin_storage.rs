@@ -67,15 +67,7 @@ impl InstallationStorage {
         let old = self.entry_size_in(&mut tx, key).await?;
         let needed = used - old + entry_size(key, value.len());
         self.check_quota(used, needed)?;
-        sqlx::query(
-            "INSERT INTO plugin_storage (installation_id, key, value) VALUES ($1, $2, $3) \
-             ON CONFLICT (installation_id, key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(self.installation_id)
-        .bind(key)
-        .bind(value)
-        .execute(&mut *tx)
-        .await?;
+        self.upsert(&mut tx, key, value).await?;
         self.set_usage(&mut tx, needed).await?;
         tx.commit().await?;
         Ok(())
@@ -126,15 +118,7 @@ impl InstallationStorage {
         let text = new_value.to_string();
         let needed = used - old_size + entry_size(key, text.len());
         self.check_quota(used, needed)?;
-        sqlx::query(
-            "INSERT INTO plugin_storage (installation_id, key, value) VALUES ($1, $2, $3) \
-             ON CONFLICT (installation_id, key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(self.installation_id)
-        .bind(key)
-        .bind(text.as_bytes())
-        .execute(&mut *tx)
-        .await?;
+        self.upsert(&mut tx, key, text.as_bytes()).await?;
         self.set_usage(&mut tx, needed).await?;
         tx.commit().await?;
         Ok(new_value)
@@ -221,6 +205,24 @@ impl InstallationStorage {
         .fetch_optional(&mut *tx)
         .await?;
         Ok(value_len.map_or(0, |len| len + entry_size(key, 0)))
+    }
+
+    async fn upsert(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        key: &str,
+        value: &[u8],
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO plugin_storage (installation_id, key, value) VALUES ($1, $2, $3) \
+             ON CONFLICT (installation_id, key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(self.installation_id)
+        .bind(key)
+        .bind(value)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
     }
 
     async fn set_usage(&self, tx: &mut sqlx::AnyConnection, bytes: i64) -> sqlx::Result<()> {

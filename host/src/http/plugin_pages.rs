@@ -12,7 +12,7 @@ use maud::PreEscaped;
 use super::AppState;
 use super::error_page;
 use super::layout::{PAGE_CSP, RAW_CSP, page};
-use crate::runtime::bindings::{Caller, Level, Request, Unit};
+use crate::runtime::bindings::{Caller, Request};
 use crate::runtime::installation::Installation;
 
 /// Request headers a plugin may see; cookies and credentials never cross into a plugin.
@@ -117,29 +117,8 @@ fn anonymous_caller(installation: &Installation) -> Caller {
     Caller {
         user_id: None,
         display_name: None,
-        unit: unit_of(&installation.unit_code, &installation.unit_name),
+        unit: installation.unit.clone(),
         roles: Vec::new(),
-    }
-}
-
-/// A unit from its code: the level follows from the code's length (2, 4, 6, 9, 12 digits,
-/// longer for grids) and the parent is the code of the level above.
-fn unit_of(code: &str, name: &str) -> Unit {
-    let (level, parent_len) = match code.len() {
-        0..=2 => (Level::Province, None),
-        3..=4 => (Level::City, Some(2)),
-        5..=6 => (Level::County, Some(4)),
-        7..=9 => (Level::Street, Some(6)),
-        10..=12 => (Level::Community, Some(9)),
-        _ => (Level::Grid, Some(12)),
-    };
-    Unit {
-        code: code.to_owned(),
-        name: name.to_owned(),
-        level,
-        parent: parent_len
-            .and_then(|len| code.get(..len))
-            .map(str::to_owned),
     }
 }
 
@@ -209,16 +188,6 @@ fn plugin_location(plugin_id: &str, value: &str) -> Option<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn units_get_their_level_and_parent_from_the_code() {
-        let street = unit_of("420202001", "黄石港街道");
-        assert_eq!(street.level, Level::Street);
-        assert_eq!(street.parent.as_deref(), Some("420202"));
-        let province = unit_of("42", "湖北省");
-        assert_eq!(province.level, Level::Province);
-        assert_eq!(province.parent, None);
-    }
 
     #[test]
     fn locations_stay_below_the_plugin() {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use wangge_registry::Manifest;
 
-use super::catalog::load_installation;
+use super::catalog::{contract_unit, load_installation};
 use super::config_values::parse_assignments;
 use crate::db::Db;
 use crate::db::audit::AuditEntry;
@@ -83,6 +83,8 @@ pub async fn add_local_plugin(
         );
     }
     let config = parse_assignments(&manifest, &options.config)?;
+    contract_unit(&options.unit_code, &options.unit_name)
+        .map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
     let bytes = read(&options.component, "component")?;
     let digest = digest_of(&bytes);
     let (_, compile) = runtime

@@ -9,7 +9,9 @@ use super::config_values::effective;
 use crate::db::Db;
 use crate::db::plugin_storage::InstallationStorage;
 use crate::db::plugins::InstallationRecord;
+use crate::grid::unit_code::{level_of, parent_of};
 use crate::metrics::Metrics;
+use crate::runtime::bindings::{self, Unit};
 use crate::runtime::breaker::Breaker;
 use crate::runtime::compile_cache::CacheOutcome;
 use crate::runtime::installation::Installation;
@@ -82,8 +84,8 @@ pub async fn load_installation(
     let installation = Installation {
         id: record.id,
         config: effective(&manifest, &record.config),
+        unit: contract_unit(&record.unit_code, &record.unit_name)?,
         unit_code: record.unit_code,
-        unit_name: record.unit_name,
         grants,
         storage: InstallationStorage::new(db.clone(), record.id, limits.storage_quota_bytes),
         db: db.clone(),
@@ -96,4 +98,22 @@ pub async fn load_installation(
         LoadedPlugin::new(installation, pre, runtime.engine().clone()),
         outcome,
     ))
+}
+
+/// A unit as the contract describes it, from its code and name.
+pub fn contract_unit(code: &str, name: &str) -> anyhow::Result<Unit> {
+    let level = match level_of(code)? {
+        wangge_registry::Level::Province => bindings::Level::Province,
+        wangge_registry::Level::City => bindings::Level::City,
+        wangge_registry::Level::County => bindings::Level::County,
+        wangge_registry::Level::Street => bindings::Level::Street,
+        wangge_registry::Level::Community => bindings::Level::Community,
+        wangge_registry::Level::Grid => bindings::Level::Grid,
+    };
+    Ok(Unit {
+        code: code.to_owned(),
+        name: name.to_owned(),
+        level,
+        parent: parent_of(code).map(str::to_owned),
+    })
 }

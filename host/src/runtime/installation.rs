@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use wangge_registry::{Manifest, Permission};
 
+use super::bindings::Unit;
 use super::breaker::Breaker;
 use super::limits::Limits;
 use crate::db::Db;
@@ -20,8 +21,8 @@ pub struct Installation {
     pub manifest: Manifest,
     /// The unit it is installed at.
     pub unit_code: String,
-    /// That unit's name.
-    pub unit_name: String,
+    /// That unit as plugins see it.
+    pub unit: Unit,
     /// Permissions the admin granted.
     pub grants: Vec<Permission>,
     /// Config values as the plugin sees them (defaults filled in), sorted by key.

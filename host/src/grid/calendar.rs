@@ -1,0 +1,178 @@
+//! The working-day calendar SLA deadlines are counted on: Monday to Friday, minus public
+//! holidays, plus the weekend days worked in exchange (调休). The data lives in
+//! `host/data/working-calendar.toml`; a year that is not listed is refused, never guessed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::{Date, Weekday};
+use serde::Deserialize;
+
+/// The calendar shipped with the host.
+const BUILTIN: &str = include_str!("../../data/working-calendar.toml");
+
+/// Why the calendar cannot answer or cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    /// The calendar has no data for the year.
+    #[error("the working-day calendar has no data for {0}; add the year to working-calendar.toml")]
+    YearNotCovered(i16),
+    /// The data file is malformed.
+    #[error("working-calendar.toml: {0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearData {
+    holidays: Vec<Date>,
+    makeup_workdays: Vec<Date>,
+}
+
+#[derive(Debug, Default)]
+struct Year {
+    holidays: BTreeSet<Date>,
+    makeup_workdays: BTreeSet<Date>,
+}
+
+/// Working days by year.
+#[derive(Debug)]
+pub struct WorkingCalendar {
+    years: BTreeMap<i16, Year>,
+}
+
+impl WorkingCalendar {
+    /// The calendar shipped with the host.
+    pub fn builtin() -> Result<Self, CalendarError> {
+        Self::parse(BUILTIN)
+    }
+
+    /// Reads a calendar from its TOML text, checking that every date sits in its own year,
+    /// that no date is both a holiday and a workday, and that make-up workdays are weekend
+    /// days.
+    pub fn parse(text: &str) -> Result<Self, CalendarError> {
+        let data: BTreeMap<String, YearData> =
+            toml::from_str(text).map_err(|e| CalendarError::Invalid(e.to_string()))?;
+        let mut years = BTreeMap::new();
+        for (key, data) in data {
+            let year: i16 = key
+                .parse()
+                .map_err(|_| CalendarError::Invalid(format!("`{key}` is not a year")))?;
+            let invalid = |date: &Date, problem: &str| {
+                CalendarError::Invalid(format!("[{year}] {date}: {problem}"))
+            };
+            for date in data.holidays.iter().chain(&data.makeup_workdays) {
+                if date.year() != year {
+                    return Err(invalid(date, "listed under another year"));
+                }
+            }
+            let holidays: BTreeSet<Date> = data.holidays.into_iter().collect();
+            let makeup_workdays: BTreeSet<Date> = data.makeup_workdays.into_iter().collect();
+            if let Some(both) = holidays.intersection(&makeup_workdays).next() {
+                return Err(invalid(both, "both a holiday and a make-up workday"));
+            }
+            if let Some(weekday) = makeup_workdays.iter().find(|d| !is_weekend(**d)) {
+                return Err(invalid(
+                    weekday,
+                    "a make-up workday must be a Saturday or Sunday",
+                ));
+            }
+            years.insert(
+                year,
+                Year {
+                    holidays,
+                    makeup_workdays,
+                },
+            );
+        }
+        Ok(Self { years })
+    }
+
+    /// Whether `date` is a working day.
+    pub fn is_working_day(&self, date: Date) -> Result<bool, CalendarError> {
+        let year = self
+            .years
+            .get(&date.year())
+            .ok_or(CalendarError::YearNotCovered(date.year()))?;
+        Ok(if year.makeup_workdays.contains(&date) {
+            true
+        } else {
+            !is_weekend(date) && !year.holidays.contains(&date)
+        })
+    }
+
+    /// The date on which `working_days` working days after `start` have passed: the SLA
+    /// deadline of something accepted on `start`. Zero days is `start` itself.
+    pub fn add_working_days(&self, start: Date, working_days: u32) -> Result<Date, CalendarError> {
+        let mut date = start;
+        let mut left = working_days;
+        while left > 0 {
+            date = date
+                .tomorrow()
+                .map_err(|e| CalendarError::Invalid(e.to_string()))?;
+            if self.is_working_day(date)? {
+                left -= 1;
+            }
+        }
+        Ok(date)
+    }
+}
+
+fn is_weekend(date: Date) -> bool {
+    matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    fn calendar() -> WorkingCalendar {
+        WorkingCalendar::builtin().expect("the shipped calendar is valid")
+    }
+
+    #[test]
+    fn holidays_weekends_and_makeup_days() {
+        let calendar = calendar();
+        let working = |d| calendar.is_working_day(d).expect("2026 is covered");
+        assert!(!working(date(2026, 1, 1)), "元旦");
+        assert!(working(date(2026, 1, 4)), "Sunday worked for 元旦");
+        assert!(!working(date(2026, 2, 17)), "春节");
+        assert!(working(date(2026, 2, 14)), "Saturday worked for 春节");
+        assert!(!working(date(2026, 11, 28)), "an ordinary Saturday");
+        assert!(working(date(2026, 11, 27)), "an ordinary Friday");
+    }
+
+    #[test]
+    fn deadlines_skip_the_national_day_week() {
+        let calendar = calendar();
+        // Accepted on Wednesday 30 September: 1 to 7 October are holidays, Saturday
+        // 10 October is worked, so the three working days are the 8th, 9th and 10th.
+        assert_eq!(
+            calendar.add_working_days(date(2026, 9, 30), 3),
+            Ok(date(2026, 10, 10))
+        );
+        assert_eq!(
+            calendar.add_working_days(date(2026, 9, 30), 0),
+            Ok(date(2026, 9, 30))
+        );
+    }
+
+    #[test]
+    fn years_without_data_are_refused() {
+        assert_eq!(
+            calendar().add_working_days(date(2026, 12, 30), 5),
+            Err(CalendarError::YearNotCovered(2027))
+        );
+    }
+
+    #[test]
+    fn malformed_data_is_refused_with_the_date_named() {
+        let workday_makeup = "[2026]\nholidays = []\nmakeup_workdays = [\"2026-11-27\"]\n";
+        let error =
+            WorkingCalendar::parse(workday_makeup).expect_err("Friday is not a make-up day");
+        assert!(error.to_string().contains("2026-11-27"), "{error}");
+        let wrong_year = "[2026]\nholidays = [\"2027-01-01\"]\nmakeup_workdays = []\n";
+        assert!(WorkingCalendar::parse(wrong_year).is_err());
+    }
+}
