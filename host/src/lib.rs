@@ -5,6 +5,7 @@
 //! a fresh instance of its component → host imports checked against the installation's
 //! grants → the answer framed in the host's layout.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -5,4 +5,5 @@ mod bad_input;
 mod breaker;
 mod hello;
 mod hostile;
+mod sessions;
 mod units;

@@ -124,6 +124,23 @@ impl Workspace {
         self.command().args(args).output().expect("wangge runs")
     }
 
+    /// Runs `wangge ARGS` with `input` on standard input.
+    pub fn wangge_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("wangge runs");
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(input.as_bytes()).expect("write stdin");
+        }
+        child.wait_with_output().expect("wangge finishes")
+    }
+
     /// `wangge plugin add` of a built plugin with its manifest; panics if it fails.
     pub fn add_plugin(&self, package: &str, extra: &[&str]) -> String {
         self.add_plugin_from(package, package, extra)
@@ -246,6 +263,11 @@ impl Server {
             headers,
             body,
         }
+    }
+
+    /// The HTTP client, which keeps no cookies and follows no redirects.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
     }
 
     /// The server's log so far.

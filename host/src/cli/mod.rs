@@ -2,6 +2,7 @@
 
 mod plugin;
 mod units;
+mod users;
 
 use std::net::SocketAddr;
 
@@ -38,6 +39,9 @@ enum Command {
     /// Manage the unit tree (province → city → county → street → community → grid).
     #[command(subcommand)]
     Units(units::UnitsCommand),
+    /// Manage users and their roles.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
 }
 
 impl Cli {
@@ -48,6 +52,7 @@ impl Cli {
             Command::Serve { listen } => serve(listen, host.into_state().await?).await,
             Command::Plugin(command) => command.run(&host).await,
             Command::Units(command) => command.run(&host).await,
+            Command::Users(command) => command.run(&host).await,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod plugin_storage;
 pub mod plugins;
 pub mod units;
+pub mod users;
 
 use std::str::FromStr;
 

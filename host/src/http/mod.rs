@@ -1,10 +1,13 @@
 //! HTTP: the router and the shared state every handler sees.
 
+pub mod api_error;
+pub mod current_user;
 mod error_page;
 mod home;
 pub mod layout;
 mod ops;
 mod plugin_pages;
+mod session_api;
 
 use std::sync::Arc;
 
@@ -64,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(home::router())
         .merge(ops::router())
         .merge(plugin_pages::router())
+        .merge(session_api::router())
         .merge(layout::router())
         .fallback(error_page::not_found)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))

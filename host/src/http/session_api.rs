@@ -1,0 +1,144 @@
+//! Sign-in and sign-out (`/api/session`), who am I (`/api/me`), and granting roles
+//! (`/api/grants`).
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::AppState;
+use super::api_error::ApiError;
+use super::current_user::{CurrentUser, SESSION_COOKIE};
+use crate::auth::{Grant, Role, password, token};
+use crate::db::audit::AuditEntry;
+use crate::db::now_ms;
+
+/// How long a session lasts: a working day and then some.
+const SESSION_LIFETIME_SECS: i64 = 12 * 60 * 60;
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/session", post(sign_in).delete(sign_out))
+        .route("/api/me", get(me))
+        .route("/api/grants", post(grant))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    username: String,
+    password: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    Json(body): Json<SignIn>,
+) -> Result<Response, ApiError> {
+    let found = state.db().user_for_sign_in(&body.username).await?;
+    let user = match found {
+        Some((user, hash)) if password::verify(&body.password, &hash) => user,
+        _ => return Err(ApiError::BadCredentials),
+    };
+    let token = token::generate().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let expires_at = now_ms() + SESSION_LIFETIME_SECS * 1000;
+    state
+        .db()
+        .create_session(&token::digest(&token), user.id, expires_at)
+        .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_LIFETIME_SECS}"
+    );
+    let mut response = Json(json!({
+        "token": token,
+        "expires_at": expires_at,
+        "user": { "username": user.username, "display_name": user.display_name },
+    }))
+    .into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::try_from(cookie).map_err(|e| anyhow::anyhow!(e))?,
+    );
+    Ok(response)
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Response, ApiError> {
+    state.db().delete_session(&current.token_digest).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("wangge_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+async fn me(current: CurrentUser) -> Json<serde_json::Value> {
+    let grants: Vec<_> = current
+        .grants
+        .0
+        .iter()
+        .map(|g| json!({ "role": g.role.name(), "unit": g.unit_code }))
+        .collect();
+    Json(json!({
+        "username": current.user.username,
+        "display_name": current.user.display_name,
+        "grants": grants,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantRequest {
+    username: String,
+    role: String,
+    unit: String,
+}
+
+async fn grant(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<GrantRequest>,
+) -> Result<StatusCode, ApiError> {
+    let role: Role = body.role.parse().map_err(|problem| ApiError::Invalid {
+        field: "role",
+        problem,
+    })?;
+    if state.db().unit(&body.unit).await?.is_none() {
+        return Err(ApiError::Invalid {
+            field: "unit",
+            problem: format!("no unit with code `{}`", body.unit),
+        });
+    }
+    current
+        .grants
+        .may_grant(role, &body.unit)
+        .map_err(|e| ApiError::Forbidden(e.to_string()))?;
+    let (user, _) = state
+        .db()
+        .user_for_sign_in(&body.username)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("user `{}`", body.username)))?;
+    let actor = format!("user:{}", current.user.username);
+    let grant = Grant {
+        role,
+        unit_code: body.unit.clone(),
+    };
+    state.db().add_grant(user.id, &grant, &actor).await?;
+    state
+        .db()
+        .audit(AuditEntry {
+            actor: &actor,
+            action: "grant.added",
+            subject: &format!("user:{}", user.username),
+            unit_code: Some(&body.unit),
+            detail: json!({ "role": role.name() }),
+        })
+        .await?;
+    Ok(StatusCode::CREATED)
+}

@@ -1,0 +1,172 @@
+//! Users, sign-in and grants over the real API: sessions by bearer token or HttpOnly
+//! cookie, grants that reach a subtree, and the rules of who may grant what.
+
+use serde_json::{Value, json};
+use wangge_tests::{Server, Workspace};
+
+fn setup() -> (Workspace, Server) {
+    let workspace = Workspace::sqlite();
+    let units =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../host/data/demo/units.csv");
+    let imported = workspace.wangge(&["units", "import", units.to_str().expect("utf-8")]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    for (user, name) in [
+        ("admin", "街道管理员"),
+        ("worker", "网格员小王"),
+        ("li", "李阿姨"),
+    ] {
+        let added = workspace
+            .wangge_with_input(&["users", "add", user, "--name", name], "secret-password\n");
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+    }
+    let granted = workspace.wangge(&["users", "grant", "admin", "unit-admin", "420202001"]);
+    assert!(
+        granted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&granted.stderr)
+    );
+    let server = workspace.serve(&[]);
+    (workspace, server)
+}
+
+async fn sign_in(server: &Server, username: &str, password: &str) -> reqwest::Response {
+    server
+        .client()
+        .post(format!("{}/api/session", server.base()))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .expect("sign in")
+}
+
+async fn token_of(server: &Server, username: &str) -> String {
+    let response = sign_in(server, username, "secret-password").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+async fn grant(
+    server: &Server,
+    token: &str,
+    username: &str,
+    role: &str,
+    unit: &str,
+) -> (u16, String) {
+    let response = server
+        .client()
+        .post(format!("{}/api/grants", server.base()))
+        .bearer_auth(token)
+        .json(&json!({ "username": username, "role": role, "unit": unit }))
+        .send()
+        .await
+        .expect("grant");
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn sign_in_by_token_or_cookie_and_out() {
+    let (_workspace, server) = setup();
+    let wrong = sign_in(&server, "admin", "not-the-password").await;
+    assert_eq!(wrong.status(), 401);
+    let unknown = sign_in(&server, "nobody", "secret-password").await;
+    assert_eq!(unknown.status(), 401);
+
+    let response = sign_in(&server, "admin", "secret-password").await;
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("a session cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let token = response.json::<Value>().await.expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    let me = |request: reqwest::RequestBuilder| async move {
+        let response = request.send().await.expect("me");
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap_or_default())
+    };
+    let url = format!("{}/api/me", server.base());
+    let (status, body) = me(server.client().get(&url).bearer_auth(&token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["grants"],
+        json!([{ "role": "unit-admin", "unit": "420202001" }])
+    );
+    let cookie_pair = cookie.split(';').next().expect("name=value").to_owned();
+    let (status, body) = me(server.client().get(&url).header("cookie", cookie_pair)).await;
+    assert_eq!((status, body["username"].as_str()), (200, Some("admin")));
+    assert_eq!(me(server.client().get(&url)).await.0, 401);
+
+    let out = server
+        .client()
+        .delete(format!("{}/api/session", server.base()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sign out");
+    assert_eq!(out.status(), 204);
+    assert_eq!(
+        me(server.client().get(&url).bearer_auth(&token)).await.0,
+        401
+    );
+}
+
+#[tokio::test]
+async fn grants_follow_the_subtree_and_rank_rules() {
+    let (workspace, server) = setup();
+    let admin = token_of(&server, "admin").await;
+    assert_eq!(
+        grant(&server, &admin, "worker", "grid-worker", "420202001001001")
+            .await
+            .0,
+        201
+    );
+    let (status, body) = grant(&server, &admin, "worker", "grid-worker", "420202002001").await;
+    assert_eq!(status, 403, "another street: {body}");
+    let (status, body) = grant(&server, &admin, "worker", "chief", "420202001").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("unknown role `chief`"), "{body}");
+
+    let worker = token_of(&server, "worker").await;
+    let (status, body) = grant(&server, &worker, "li", "unit-admin", "420202001001001").await;
+    assert_eq!(status, 403);
+    assert!(body.contains("ranks above your own"), "{body}");
+    assert_eq!(
+        grant(&server, &worker, "li", "resident", "420202001001001")
+            .await
+            .0,
+        201
+    );
+    let (status, _) = grant(&server, &worker, "li", "resident", "420202001001002").await;
+    assert_eq!(status, 403, "not the worker's grid");
+
+    let db_url = workspace.sqlite_url();
+    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db_url)
+        .await
+        .expect("db");
+    let actors: Vec<String> =
+        sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'grant.added' ORDER BY id")
+            .fetch_all(&mut db)
+            .await
+            .expect("audit");
+    assert_eq!(actors, ["cli", "user:admin", "user:worker"]);
+}
