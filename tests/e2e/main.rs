@@ -5,5 +5,6 @@ mod bad_input;
 mod breaker;
 mod hello;
 mod hostile;
+mod residents;
 mod sessions;
 mod units;

@@ -12,6 +12,12 @@ const DATA_DIR: &str = "wangge-data";
 /// grids under 黄石港区.
 const DEMO_UNITS: &str = "host/data/demo/units.csv";
 
+/// Invented residents of the demo grids.
+const DEMO_RESIDENTS: &str = "host/data/demo/residents.csv";
+
+/// Written once the demo residents are in, so later runs skip the import.
+const DEMO_MARKER: &str = "demo-residents-imported";
+
 /// The address the demo serves on.
 const LISTEN: &str = "127.0.0.1:8080";
 
@@ -33,6 +39,17 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         .args(["units", "import"])
         .arg(cargo::root().join(DEMO_UNITS));
     cargo::status(units, "wangge units import (demo unit tree)")?;
+    // Residents are imported once: a second import would find them all registered.
+    if !data_dir.join(DEMO_MARKER).exists() {
+        let mut residents = Command::new(&wangge);
+        residents
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .args(["residents", "import"])
+            .arg(cargo::root().join(DEMO_RESIDENTS));
+        cargo::status(residents, "wangge residents import (demo residents)")?;
+        std::fs::write(data_dir.join(DEMO_MARKER), "demo residents imported\n")?;
+    }
     for plugin in &built.bundled {
         let mut add = Command::new(&wangge);
         add.arg("--data-dir")

@@ -18,26 +18,31 @@ pub enum Role {
     RegistryReviewer,
     /// Unit administrator: installs plugins, manages users of the unit.
     UnitAdmin,
+    /// The sensitive-data grant: may read ID numbers and phones unmasked, each read with a
+    /// stated reason and audited. Only unit admins grant it.
+    SensitiveData,
 }
 
-const NAMES: [(&str, Role, &str); 6] = [
+const NAMES: [(&str, Role, &str); 7] = [
     ("resident", Role::Resident, "居民"),
     ("grid-worker", Role::GridWorker, "网格员"),
     ("department-staff", Role::DepartmentStaff, "部门人员"),
     ("leader", Role::Leader, "领导"),
     ("registry-reviewer", Role::RegistryReviewer, "插件审核员"),
     ("unit-admin", Role::UnitAdmin, "单位管理员"),
+    ("sensitive-data", Role::SensitiveData, "敏感信息查看"),
 ];
 
 impl Role {
     /// Every role, lowest rank first.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Resident,
         Role::GridWorker,
         Role::DepartmentStaff,
         Role::Leader,
         Role::RegistryReviewer,
         Role::UnitAdmin,
+        Role::SensitiveData,
     ];
 
     /// The rank used for "no one grants above their own": residents lowest, unit admins
@@ -47,7 +52,7 @@ impl Role {
             Self::Resident => 0,
             Self::GridWorker | Self::DepartmentStaff => 1,
             Self::Leader | Self::RegistryReviewer => 2,
-            Self::UnitAdmin => 3,
+            Self::UnitAdmin | Self::SensitiveData => 3,
         }
     }
 

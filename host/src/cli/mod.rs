@@ -1,6 +1,7 @@
 //! The `wangge` command line.
 
 mod plugin;
+mod residents;
 mod units;
 mod users;
 
@@ -39,6 +40,9 @@ enum Command {
     /// Manage the unit tree (province → city → county → street → community → grid).
     #[command(subcommand)]
     Units(units::UnitsCommand),
+    /// Manage residents (实有人口).
+    #[command(subcommand)]
+    Residents(residents::ResidentsCommand),
     /// Manage users and their roles.
     #[command(subcommand)]
     Users(users::UsersCommand),
@@ -53,6 +57,7 @@ impl Cli {
             Command::Plugin(command) => command.run(&host).await,
             Command::Units(command) => command.run(&host).await,
             Command::Users(command) => command.run(&host).await,
+            Command::Residents(command) => command.run(&host).await,
         }
     }
 }

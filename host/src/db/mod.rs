@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod plugin_storage;
 pub mod plugins;
+pub mod residents;
 pub mod units;
 pub mod users;
 

@@ -117,6 +117,14 @@ impl WorkingCalendar {
     }
 }
 
+/// Today's date in China Standard Time (UTC+8, no daylight saving), whatever the
+/// server's own time zone.
+pub fn today_in_china() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
 fn is_weekend(date: Date) -> bool {
     matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
 }

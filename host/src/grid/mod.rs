@@ -7,5 +7,6 @@
 pub mod calendar;
 pub mod id_number;
 pub mod masking;
+pub mod resident;
 pub mod unit_code;
 pub mod unit_import;

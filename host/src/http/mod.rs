@@ -7,6 +7,7 @@ mod home;
 pub mod layout;
 mod ops;
 mod plugin_pages;
+mod residents_api;
 mod session_api;
 
 use std::sync::Arc;
@@ -68,6 +69,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::router())
         .merge(plugin_pages::router())
         .merge(session_api::router())
+        .merge(residents_api::router())
         .merge(layout::router())
         .fallback(error_page::not_found)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
