@@ -5,6 +5,7 @@ mod bad_input;
 mod breaker;
 mod hello;
 mod hostile;
+mod plugin_residents;
 mod residents;
 mod sessions;
 mod units;

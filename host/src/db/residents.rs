@@ -29,6 +29,25 @@ pub struct StoredResident {
     pub tags: Vec<String>,
 }
 
+/// A scoped, filtered page of residents.
+#[derive(Debug, Clone, Default)]
+pub struct ResidentQuery<'a> {
+    /// Only grids in this unit's subtree.
+    pub unit_code: &'a str,
+    /// Only this population type (stored name).
+    pub population_type: Option<&'a str>,
+    /// Only residents born on or before this date (`YYYY-MM-DD`): a minimum age.
+    pub born_on_or_before: Option<String>,
+    /// Only residents born after this date: a maximum age.
+    pub born_after: Option<String>,
+    /// Only residents with this tag (no `%`, `_`, `"` or `\\`).
+    pub tag: Option<&'a str>,
+    /// Resume after this (grid code, id).
+    pub after: Option<(&'a str, i64)>,
+    /// At most this many rows.
+    pub limit: i64,
+}
+
 const COLUMNS: &str =
     "id, name, gender, birth_date, id_number, phone, population_type, grid_code, tags";
 
@@ -99,21 +118,54 @@ impl Db {
         after: Option<(&str, i64)>,
         limit: i64,
     ) -> sqlx::Result<Vec<StoredResident>> {
-        let (after_grid, after_id) = after.unwrap_or(("", 0));
+        self.query_residents(&ResidentQuery {
+            unit_code,
+            after,
+            limit,
+            ..ResidentQuery::default()
+        })
+        .await
+    }
+
+    /// Residents matching `query`, in (grid, id) order.
+    pub async fn query_residents(
+        &self,
+        query: &ResidentQuery<'_>,
+    ) -> sqlx::Result<Vec<StoredResident>> {
+        let (after_grid, after_id) = query.after.unwrap_or(("", 0));
+        let tag_pattern = query.tag.map(|tag| format!("%\"{tag}\"%"));
         let sql = format!(
             "SELECT {COLUMNS} FROM residents WHERE grid_code >= $1 AND grid_code < $2 \
              AND (grid_code > $3 OR (grid_code = $3 AND id > $4)) \
-             ORDER BY grid_code, id LIMIT $5"
+             AND ($5 IS NULL OR population_type = $5) \
+             AND ($6 IS NULL OR birth_date <= $6) AND ($7 IS NULL OR birth_date > $7) \
+             AND ($8 IS NULL OR tags LIKE $8) \
+             ORDER BY grid_code, id LIMIT $9"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(unit_code)
-            .bind(format!("{unit_code}:"))
+            .bind(query.unit_code)
+            .bind(format!("{}:", query.unit_code))
             .bind(after_grid)
             .bind(after_id)
-            .bind(limit)
+            .bind(query.population_type)
+            .bind(query.born_on_or_before.as_deref())
+            .bind(query.born_after.as_deref())
+            .bind(tag_pattern)
+            .bind(query.limit)
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(stored).collect()
+    }
+
+    /// Replaces a resident's tags.
+    pub async fn set_resident_tags(&self, id: i64, tags: &[String]) -> sqlx::Result<()> {
+        sqlx::query("UPDATE residents SET tags = $1, updated_at = $2 WHERE id = $3")
+            .bind(serde_json::Value::from(tags.to_vec()).to_string())
+            .bind(now_ms())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     /// One resident.
