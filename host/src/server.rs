@@ -52,6 +52,7 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
+    tokio::spawn(supervise_periodically(state.database().clone()));
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving");
     axum::serve(listener, app(state))
@@ -60,4 +61,24 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
+}
+
+/// How often the server sweeps for overdue events. Deadlines are whole days, so a few
+/// minutes' delay in marking one supervised is of no consequence.
+const SUPERVISION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Marks overdue events supervised (督办) now and then every [`SUPERVISION_INTERVAL`].
+async fn supervise_periodically(db: Db) {
+    let mut ticks = tokio::time::interval(SUPERVISION_INTERVAL);
+    loop {
+        ticks.tick().await;
+        let today = crate::grid::calendar::today_in_china().to_string();
+        match db.supervise_overdue(&today).await {
+            Ok(marked) if !marked.is_empty() => {
+                tracing::info!(events = ?marked, "overdue events supervised");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "supervision sweep failed"),
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod breaker;
+mod events;
 mod hello;
 mod hostile;
 mod plugin_residents;

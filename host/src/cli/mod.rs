@@ -1,5 +1,6 @@
 //! The `wangge` command line.
 
+mod events;
 mod plugin;
 mod residents;
 mod units;
@@ -40,6 +41,9 @@ enum Command {
     /// Manage the unit tree (province → city → county → street → community → grid).
     #[command(subcommand)]
     Units(units::UnitsCommand),
+    /// Event workflow tasks (事件).
+    #[command(subcommand)]
+    Events(events::EventsCommand),
     /// Manage residents (实有人口).
     #[command(subcommand)]
     Residents(residents::ResidentsCommand),
@@ -58,6 +62,7 @@ impl Cli {
             Command::Units(command) => command.run(&host).await,
             Command::Users(command) => command.run(&host).await,
             Command::Residents(command) => command.run(&host).await,
+            Command::Events(command) => command.run(&host).await,
         }
     }
 }

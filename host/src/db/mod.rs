@@ -6,6 +6,7 @@
 //! which one is in use.
 
 pub mod audit;
+pub mod events;
 pub mod plugin_storage;
 pub mod plugins;
 pub mod residents;

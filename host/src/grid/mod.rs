@@ -10,3 +10,4 @@ pub mod masking;
 pub mod resident;
 pub mod unit_code;
 pub mod unit_import;
+pub mod workflow;

@@ -26,6 +26,9 @@ pub enum ApiError {
     /// 403: signed in, but not allowed.
     #[error("{0}")]
     Forbidden(String),
+    /// 409: the request does not fit the current state.
+    #[error("{0}")]
+    Conflict(String),
     /// 404: nothing there, or nothing the caller may see.
     #[error("{0} not found")]
     NotFound(String),
@@ -47,6 +50,7 @@ impl IntoResponse for ApiError {
             Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Internal(error) => {
                 tracing::error!("API request failed: {error:#}");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -3,6 +3,7 @@
 pub mod api_error;
 pub mod current_user;
 mod error_page;
+mod events_api;
 mod home;
 pub mod layout;
 mod ops;
@@ -16,6 +17,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 use crate::db::Db;
+use crate::grid::calendar::WorkingCalendar;
 use crate::metrics::Metrics;
 use crate::plugins::Catalog;
 use crate::runtime::Runtime;
@@ -29,6 +31,7 @@ pub struct AppState {
 
 struct Inner {
     db: Db,
+    calendar: WorkingCalendar,
     catalog: Catalog,
     metrics: Arc<Metrics>,
     // Kept alive for the catalog's plugins: the engine's epoch ticker lives here.
@@ -41,6 +44,9 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 db,
+                // The shipped calendar is checked by its own tests; a broken one is a build
+                // defect, so failing loudly at start-up is right.
+                calendar: WorkingCalendar::builtin().unwrap_or_else(|e| panic!("{e}")),
                 catalog,
                 metrics,
                 _runtime: runtime,
@@ -49,6 +55,15 @@ impl AppState {
     }
 
     fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    fn calendar(&self) -> &WorkingCalendar {
+        &self.inner.calendar
+    }
+
+    /// The database.
+    pub fn database(&self) -> &Db {
         &self.inner.db
     }
 
@@ -70,6 +85,7 @@ pub fn app(state: AppState) -> Router {
         .merge(plugin_pages::router())
         .merge(session_api::router())
         .merge(residents_api::router())
+        .merge(events_api::router())
         .merge(layout::router())
         .fallback(error_page::not_found)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))

@@ -1,0 +1,435 @@
+//! Events as stored: reporting, moving through the workflow with a timeline entry per move,
+//! scoped lists, and the supervision sweep that marks overdue events 督办.
+
+use sqlx::Row;
+
+use super::{Db, now_ms};
+use crate::grid::unit_code::parent_of;
+use crate::grid::workflow::{EventState, Transition};
+
+/// A category with its SLA.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    /// Code.
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// Working days from acceptance.
+    pub sla_working_days: u32,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    /// Id.
+    pub id: i64,
+    /// Category code.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// State.
+    pub state: EventState,
+    /// The unit that owns it now.
+    pub unit_code: String,
+    /// Who reported it.
+    pub reporter: Option<String>,
+    /// When (ms).
+    pub reported_at: i64,
+    /// SLA deadline, once accepted.
+    pub deadline: Option<String>,
+    /// Marked 督办.
+    pub supervised: bool,
+    /// Department or unit it was dispatched to.
+    pub dispatched_to: Option<String>,
+}
+
+/// One timeline entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// When (ms).
+    pub at: i64,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// To which state.
+    pub to_state: String,
+    /// Their note.
+    pub note: String,
+}
+
+/// A new event.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    /// Category code.
+    pub category: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Where.
+    pub unit_code: &'a str,
+    /// Who (`user:NAME` or `plugin:ID#N`).
+    pub reporter: &'a str,
+}
+
+/// What a move changes besides the state.
+#[derive(Debug, Clone, Default)]
+pub struct MoveDetails {
+    /// The SLA deadline (set on acceptance).
+    pub deadline: Option<String>,
+    /// Whom it was dispatched to.
+    pub dispatched_to: Option<String>,
+}
+
+/// Why a move did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    /// Someone else moved the event first.
+    #[error("the event is no longer {0}; reload it and try again")]
+    Conflict(&'static str),
+    /// Escalating from the province.
+    #[error("a province-level event has no unit above it to escalate to")]
+    NoParent,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+const EVENT_COLUMNS: &str = "id, category, title, description, state, unit_code, reporter, \
+    reported_at, deadline, supervised, dispatched_to";
+
+fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
+    let state: String = row.try_get("state")?;
+    Ok(StoredEvent {
+        id: row.try_get("id")?,
+        category: row.try_get("category")?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        state: EventState::parse(&state)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown state {state}").into()))?,
+        unit_code: row.try_get("unit_code")?,
+        reporter: row.try_get("reporter")?,
+        reported_at: row.try_get("reported_at")?,
+        deadline: row.try_get("deadline")?,
+        supervised: row.try_get::<i64, _>("supervised")? != 0,
+        dispatched_to: row.try_get("dispatched_to")?,
+    })
+}
+
+async fn add_timeline(
+    tx: &mut sqlx::AnyConnection,
+    event_id: i64,
+    actor: &str,
+    action: &str,
+    from: Option<EventState>,
+    to: EventState,
+    note: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO event_timeline (event_id, at, actor, action, from_state, to_state, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(event_id)
+    .bind(now_ms())
+    .bind(actor)
+    .bind(action)
+    .bind(from.map(EventState::name))
+    .bind(to.name())
+    .bind(note)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+impl Db {
+    /// The categories, by code.
+    pub async fn event_categories(&self) -> sqlx::Result<Vec<Category>> {
+        let rows = sqlx::query(
+            "SELECT code, name, CAST(sla_working_days AS BIGINT) AS sla FROM event_categories \
+             ORDER BY code",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let sla: i64 = row.try_get("sla")?;
+                Ok(Category {
+                    code: row.try_get("code")?,
+                    name: row.try_get("name")?,
+                    sla_working_days: u32::try_from(sla).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+
+    /// Records a reported event and its first timeline entry.
+    pub async fn report_event(&self, event: &NewEvent<'_>) -> sqlx::Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO events (category, title, description, state, unit_code, reporter, \
+             reported_at, supervised) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) RETURNING id",
+        )
+        .bind(event.category)
+        .bind(event.title)
+        .bind(event.description)
+        .bind(EventState::Reported.name())
+        .bind(event.unit_code)
+        .bind(event.reporter)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        add_timeline(
+            &mut tx,
+            id,
+            event.reporter,
+            "report",
+            None,
+            EventState::Reported,
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// One event.
+    pub async fn event(&self, id: i64) -> sqlx::Result<Option<StoredEvent>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(stored).transpose()
+    }
+
+    /// An event's timeline, oldest first.
+    pub async fn event_timeline(&self, id: i64) -> sqlx::Result<Vec<TimelineEntry>> {
+        let rows = sqlx::query(
+            "SELECT at, actor, action, to_state, note FROM event_timeline WHERE event_id = $1 \
+             ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TimelineEntry {
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    to_state: row.try_get("to_state")?,
+                    note: row.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Events of units in the subtree of `unit_code`, newest first.
+    pub async fn events_under(
+        &self,
+        unit_code: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<StoredEvent>> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE unit_code >= $1 AND unit_code < $2 \
+             ORDER BY id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(unit_code)
+            .bind(format!("{unit_code}:"))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(stored).collect()
+    }
+
+    /// Moves `event` by `transition`, if it is still in the transition's starting state.
+    pub async fn move_event(
+        &self,
+        event: &StoredEvent,
+        transition: &Transition,
+        actor: &str,
+        note: &str,
+        details: &MoveDetails,
+    ) -> Result<(), MoveError> {
+        let unit_code = if transition.action == "escalate" {
+            parent_of(&event.unit_code)
+                .ok_or(MoveError::NoParent)?
+                .to_owned()
+        } else {
+            event.unit_code.clone()
+        };
+        let mut tx = self.begin_write().await?;
+        let moved = sqlx::query(
+            "UPDATE events SET state = $1, unit_code = $2, \
+             deadline = COALESCE($3, deadline), dispatched_to = COALESCE($4, dispatched_to) \
+             WHERE id = $5 AND state = $6",
+        )
+        .bind(transition.to.name())
+        .bind(&unit_code)
+        .bind(details.deadline.as_deref())
+        .bind(details.dispatched_to.as_deref())
+        .bind(event.id)
+        .bind(transition.from.name())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved != 1 {
+            return Err(MoveError::Conflict(transition.from.name()));
+        }
+        add_timeline(
+            &mut tx,
+            event.id,
+            actor,
+            transition.action,
+            Some(transition.from),
+            transition.to,
+            note,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks every open, unsupervised event whose deadline is before `today` as supervised
+    /// (督办), writes it on the timeline, and notifies the governance centre of the unit
+    /// above. Returns the ids marked.
+    pub async fn supervise_overdue(&self, today: &str) -> sqlx::Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE supervised = 0 \
+             AND deadline IS NOT NULL AND deadline < $1"
+        );
+        let overdue: Vec<StoredEvent> = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(today)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(stored)
+            .collect::<sqlx::Result<_>>()?;
+        let mut marked = Vec::new();
+        for event in overdue.into_iter().filter(|e| e.state.is_open()) {
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE events SET supervised = 1 WHERE id = $1")
+                .bind(event.id)
+                .execute(&mut *tx)
+                .await?;
+            let deadline = event.deadline.clone().unwrap_or_default();
+            add_timeline(
+                &mut tx,
+                event.id,
+                "system",
+                "supervise",
+                Some(event.state),
+                event.state,
+                &format!("超过办理期限 {deadline}，已督办"),
+            )
+            .await?;
+            let above = parent_of(&event.unit_code).unwrap_or(&event.unit_code);
+            sqlx::query(
+                "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(above)
+            .bind(format!("督办：{}", event.title))
+            .bind(format!(
+                "单位 {} 的事件「{}」已超过办理期限 {deadline}，请督促办理。",
+                event.unit_code, event.title
+            ))
+            .bind(event.id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            marked.push(event.id);
+        }
+        Ok(marked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wangge_tests::postgres::FreshDatabase;
+
+    use super::*;
+    use crate::grid::unit_import::UnitRow;
+    use crate::grid::workflow::transition;
+
+    async fn scenarios(db: Db) {
+        let units: Vec<UnitRow> = ["42", "4202", "420202", "420202001"]
+            .iter()
+            .map(|code| UnitRow {
+                row: 0,
+                code: (*code).into(),
+                name: format!("单位{code}"),
+                boundary: None,
+            })
+            .collect();
+        db.import_units(&units).await.expect("units");
+        assert!(db.event_categories().await.expect("categories").len() >= 19);
+        let id = db
+            .report_event(&NewEvent {
+                category: "environment",
+                title: "垃圾未清运",
+                description: "",
+                unit_code: "420202001",
+                reporter: "user:li",
+            })
+            .await
+            .expect("report");
+        let event = db.event(id).await.expect("get").expect("exists");
+        let accept = transition(EventState::Reported, "accept").expect("accept");
+        let details = MoveDetails {
+            deadline: Some("2026-12-01".into()),
+            dispatched_to: None,
+        };
+        db.move_event(&event, accept, "user:admin", "", &details)
+            .await
+            .expect("accept");
+        // The same move again finds the event no longer reported.
+        let again = db
+            .move_event(&event, accept, "user:admin", "", &details)
+            .await;
+        assert!(matches!(again, Err(MoveError::Conflict("reported"))));
+
+        assert_eq!(
+            db.supervise_overdue("2026-12-01").await.expect("sweep"),
+            Vec::<i64>::new()
+        );
+        assert_eq!(
+            db.supervise_overdue("2026-12-02").await.expect("sweep"),
+            vec![id]
+        );
+        let supervised = db.event(id).await.expect("get").expect("exists");
+        assert!(supervised.supervised);
+        let actions: Vec<String> = db
+            .event_timeline(id)
+            .await
+            .expect("timeline")
+            .into_iter()
+            .map(|t| t.action)
+            .collect();
+        assert_eq!(actions, ["report", "accept", "supervise"]);
+        assert_eq!(db.events_under("4202", 10).await.expect("list").len(), 1);
+        assert!(db.events_under("4203", 10).await.expect("list").is_empty());
+    }
+
+    #[tokio::test]
+    async fn events_on_sqlite() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        scenarios(
+            Db::open_sqlite_file(&dir.path().join("w.db"))
+                .await
+                .expect("sqlite"),
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn events_on_postgres() {
+        let database = FreshDatabase::create().await;
+        scenarios(Db::connect(database.url()).await.expect("postgres")).await;
+    }
+}

@@ -1,0 +1,221 @@
+//! The event workflow as data: which action moves an event from which state to which, and
+//! which roles may take it. Nothing else in the code decides transitions.
+//!
+//! reported 上报 → accepted 受理 → dispatched 派遣 → handling 处置 → resolved 办结 →
+//! closed 核查结案 → evaluated 评价, with reject 不予受理, return 退回 and escalate 上报上级.
+
+use crate::auth::Role;
+
+/// Where an event stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventState {
+    /// 上报.
+    Reported,
+    /// 受理.
+    Accepted,
+    /// 不予受理.
+    Rejected,
+    /// 派遣.
+    Dispatched,
+    /// 处置.
+    Handling,
+    /// 办结.
+    Resolved,
+    /// 核查结案.
+    Closed,
+    /// 评价.
+    Evaluated,
+}
+
+const STATES: [(EventState, &str, &str); 8] = [
+    (EventState::Reported, "reported", "已上报"),
+    (EventState::Accepted, "accepted", "已受理"),
+    (EventState::Rejected, "rejected", "不予受理"),
+    (EventState::Dispatched, "dispatched", "已派遣"),
+    (EventState::Handling, "handling", "处置中"),
+    (EventState::Resolved, "resolved", "已办结"),
+    (EventState::Closed, "closed", "已结案"),
+    (EventState::Evaluated, "evaluated", "已评价"),
+];
+
+impl EventState {
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        STATES
+            .iter()
+            .find(|(s, _, _)| *s == self)
+            .map_or("?", |(_, n, _)| n)
+    }
+
+    /// The Chinese name.
+    pub fn name_zh(self) -> &'static str {
+        STATES
+            .iter()
+            .find(|(s, _, _)| *s == self)
+            .map_or("?", |(_, _, z)| z)
+    }
+
+    /// Parses a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        STATES
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(s, _, _)| *s)
+    }
+
+    /// Whether the event still needs work (counts toward SLAs and supervision).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Self::Reported | Self::Accepted | Self::Dispatched | Self::Handling | Self::Resolved
+        )
+    }
+}
+
+/// One allowed move.
+#[derive(Debug, Clone, Copy)]
+pub struct Transition {
+    /// The action's name in the API (`accept`).
+    pub action: &'static str,
+    /// Its Chinese name.
+    pub action_zh: &'static str,
+    /// The state it starts from.
+    pub from: EventState,
+    /// The state it leads to.
+    pub to: EventState,
+    /// Who may take it (at the event's unit or above).
+    pub roles: &'static [Role],
+}
+
+use EventState as S;
+
+const CENTRE: &[Role] = &[Role::UnitAdmin];
+const HANDLERS: &[Role] = &[Role::DepartmentStaff, Role::GridWorker, Role::UnitAdmin];
+
+/// Every transition of the workflow. `escalate` also moves the event to the parent unit.
+pub const TRANSITIONS: &[Transition] = &[
+    Transition {
+        action: "accept",
+        action_zh: "受理",
+        from: S::Reported,
+        to: S::Accepted,
+        roles: CENTRE,
+    },
+    Transition {
+        action: "reject",
+        action_zh: "不予受理",
+        from: S::Reported,
+        to: S::Rejected,
+        roles: CENTRE,
+    },
+    Transition {
+        action: "escalate",
+        action_zh: "上报上级",
+        from: S::Reported,
+        to: S::Reported,
+        roles: CENTRE,
+    },
+    Transition {
+        action: "escalate",
+        action_zh: "上报上级",
+        from: S::Accepted,
+        to: S::Reported,
+        roles: CENTRE,
+    },
+    Transition {
+        action: "dispatch",
+        action_zh: "派遣",
+        from: S::Accepted,
+        to: S::Dispatched,
+        roles: CENTRE,
+    },
+    Transition {
+        action: "handle",
+        action_zh: "处置",
+        from: S::Dispatched,
+        to: S::Handling,
+        roles: HANDLERS,
+    },
+    Transition {
+        action: "return",
+        action_zh: "退回",
+        from: S::Dispatched,
+        to: S::Accepted,
+        roles: HANDLERS,
+    },
+    Transition {
+        action: "resolve",
+        action_zh: "办结",
+        from: S::Handling,
+        to: S::Resolved,
+        roles: HANDLERS,
+    },
+    Transition {
+        action: "return",
+        action_zh: "退回",
+        from: S::Resolved,
+        to: S::Handling,
+        roles: CENTRE,
+    },
+    Transition {
+        action: "close",
+        action_zh: "核查结案",
+        from: S::Resolved,
+        to: S::Closed,
+        roles: CENTRE,
+    },
+    Transition {
+        action: "evaluate",
+        action_zh: "评价",
+        from: S::Closed,
+        to: S::Evaluated,
+        roles: &[Role::Resident, Role::UnitAdmin, Role::Leader],
+    },
+];
+
+/// The transition for `action` from `from`, if the workflow has one.
+pub fn transition(from: EventState, action: &str) -> Option<&'static Transition> {
+    TRANSITIONS
+        .iter()
+        .find(|t| t.from == from && t.action == action)
+}
+
+/// The actions open from `state`.
+pub fn actions_from(state: EventState) -> impl Iterator<Item = &'static Transition> {
+    TRANSITIONS.iter().filter(move |t| t.from == state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_main_path_runs_from_report_to_evaluation() {
+        let path = [
+            "accept", "dispatch", "handle", "resolve", "close", "evaluate",
+        ];
+        let mut state = EventState::Reported;
+        for action in path {
+            state = transition(state, action).expect(action).to;
+        }
+        assert_eq!(state, EventState::Evaluated);
+    }
+
+    #[test]
+    fn closed_and_rejected_events_accept_no_work_actions() {
+        assert!(transition(EventState::Rejected, "accept").is_none());
+        assert!(transition(EventState::Closed, "resolve").is_none());
+        let open: Vec<&str> = actions_from(EventState::Resolved)
+            .map(|t| t.action)
+            .collect();
+        assert_eq!(open, ["return", "close"]);
+        assert!(!EventState::Closed.is_open() && EventState::Resolved.is_open());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for (state, name, _) in STATES {
+            assert_eq!(EventState::parse(name), Some(state));
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! 事件 over the JSON API: report, list and read in scope (with the timeline and the
+//! actions the caller may take), and move events through the workflow.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::api_error::ApiError;
+use super::current_user::CurrentUser;
+use crate::auth::{Grants, Role};
+use crate::db::events::{MoveDetails, MoveError, NewEvent, StoredEvent};
+use crate::grid::calendar::today_in_china;
+use crate::grid::workflow::{Transition, actions_from, transition};
+
+/// Events per list.
+const MAX_LIST: i64 = 200;
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/event-categories", get(categories))
+        .route("/api/events", get(list).post(report))
+        .route("/api/events/{id}", get(read))
+        .route("/api/events/{id}/actions", post(act))
+}
+
+async fn categories(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let categories: Vec<Value> = state
+        .db()
+        .event_categories()
+        .await?
+        .into_iter()
+        .map(|c| json!({ "code": c.code, "name": c.name, "sla_working_days": c.sla_working_days }))
+        .collect();
+    Ok(Json(json!({ "categories": categories })))
+}
+
+fn event_json(event: &StoredEvent) -> Value {
+    json!({
+        "id": event.id,
+        "category": event.category,
+        "title": event.title,
+        "description": event.description,
+        "state": event.state.name(),
+        "state_zh": event.state.name_zh(),
+        "unit": event.unit_code,
+        "reporter": event.reporter,
+        "reported_at": event.reported_at,
+        "deadline": event.deadline,
+        "supervised": event.supervised,
+        "dispatched_to": event.dispatched_to,
+    })
+}
+
+/// Whether the caller may take `transition` on `event`: a listed role over the event's
+/// unit; a resident evaluates only what they reported.
+fn may_take(grants: &Grants, username: &str, event: &StoredEvent, transition: &Transition) -> bool {
+    transition.roles.iter().any(|role| {
+        grants.has_role_at(*role, &event.unit_code)
+            && (*role != Role::Resident
+                || event.reporter.as_deref() == Some(&format!("user:{username}")))
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportRequest {
+    category: String,
+    title: String,
+    description: String,
+    unit: String,
+}
+
+async fn report(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<ReportRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if !current.grants.reaches(&body.unit) {
+        return Err(ApiError::Forbidden(format!(
+            "you hold no role at unit {}",
+            body.unit
+        )));
+    }
+    let title = body.title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(ApiError::Invalid {
+            field: "title",
+            problem: "expected 1 to 100 characters".into(),
+        });
+    }
+    if body.description.chars().count() > 2000 {
+        return Err(ApiError::Invalid {
+            field: "description",
+            problem: "at most 2000 characters".into(),
+        });
+    }
+    let categories = state.db().event_categories().await?;
+    if !categories.iter().any(|c| c.code == body.category) {
+        return Err(ApiError::Invalid {
+            field: "category",
+            problem: format!(
+                "unknown category `{}` (GET /api/event-categories lists them)",
+                body.category
+            ),
+        });
+    }
+    let reporter = format!("user:{}", current.user.username);
+    let id = state
+        .db()
+        .report_event(&NewEvent {
+            category: &body.category,
+            title,
+            description: body.description.trim(),
+            unit_code: &body.unit,
+            reporter: &reporter,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    unit: String,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if !current.grants.reaches(&query.unit) {
+        return Err(ApiError::Forbidden(format!(
+            "you hold no role at unit {}",
+            query.unit
+        )));
+    }
+    let events: Vec<Value> = state
+        .db()
+        .events_under(&query.unit, MAX_LIST)
+        .await?
+        .iter()
+        .map(event_json)
+        .collect();
+    Ok(Json(json!({ "events": events })))
+}
+
+async fn event_in_scope(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+) -> Result<StoredEvent, ApiError> {
+    match state.db().event(id).await? {
+        Some(event) if current.grants.reaches(&event.unit_code) => Ok(event),
+        // Out of scope looks exactly like absent.
+        _ => Err(ApiError::NotFound(format!("event {id}"))),
+    }
+}
+
+async fn read(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let event = event_in_scope(&state, &current, id).await?;
+    let timeline: Vec<Value> = state
+        .db()
+        .event_timeline(id)
+        .await?
+        .into_iter()
+        .map(|t| json!({ "at": t.at, "actor": t.actor, "action": t.action, "state": t.to_state, "note": t.note }))
+        .collect();
+    let actions: Vec<Value> = actions_from(event.state)
+        .filter(|t| may_take(&current.grants, &current.user.username, &event, t))
+        .map(|t| json!({ "action": t.action, "name": t.action_zh }))
+        .collect();
+    let mut body = event_json(&event);
+    body["timeline"] = Value::from(timeline);
+    body["actions"] = Value::from(actions);
+    Ok(Json(body))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionRequest {
+    action: String,
+    #[serde(default)]
+    note: String,
+    /// For `dispatch`: the department or lower unit that will handle it.
+    dispatched_to: Option<String>,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ActionRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let event = event_in_scope(&state, &current, id).await?;
+    let Some(transition) = transition(event.state, &body.action) else {
+        let possible: Vec<&str> = actions_from(event.state).map(|t| t.action).collect();
+        return Err(ApiError::Conflict(format!(
+            "`{}` is not possible while the event is {} ({}); possible: {}",
+            body.action,
+            event.state.name(),
+            event.state.name_zh(),
+            if possible.is_empty() {
+                "none".to_owned()
+            } else {
+                possible.join(", ")
+            }
+        )));
+    };
+    if !may_take(&current.grants, &current.user.username, &event, transition) {
+        let roles: Vec<&str> = transition.roles.iter().map(|r| r.name()).collect();
+        return Err(ApiError::Forbidden(format!(
+            "`{}` ({}) needs one of these roles at unit {}: {}",
+            transition.action,
+            transition.action_zh,
+            event.unit_code,
+            roles.join(", ")
+        )));
+    }
+    let mut details = MoveDetails::default();
+    if transition.action == "accept" {
+        let categories = state.db().event_categories().await?;
+        let sla = categories
+            .iter()
+            .find(|c| c.code == event.category)
+            .map_or(0, |c| c.sla_working_days);
+        let deadline = state
+            .calendar()
+            .add_working_days(today_in_china(), sla)
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        details.deadline = Some(deadline.to_string());
+    }
+    if transition.action == "dispatch" {
+        let target = body
+            .dispatched_to
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default();
+        if target.is_empty() {
+            return Err(ApiError::Invalid {
+                field: "dispatched_to",
+                problem: "name the department or lower unit that will handle the event".into(),
+            });
+        }
+        details.dispatched_to = Some(target.to_owned());
+    }
+    let actor = format!("user:{}", current.user.username);
+    state
+        .db()
+        .move_event(&event, transition, &actor, body.note.trim(), &details)
+        .await
+        .map_err(|e| match e {
+            MoveError::Database(e) => ApiError::from(e),
+            other => ApiError::Conflict(other.to_string()),
+        })?;
+    let moved = state
+        .db()
+        .event(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("event {id}")))?;
+    Ok(Json(event_json(&moved)))
+}
