@@ -45,6 +45,7 @@ fn setup() -> (Workspace, Server) {
     (workspace, server)
 }
 
+/// One signed-in user of the API.
 struct Api<'a> {
     server: &'a Server,
     token: String,
@@ -52,33 +53,12 @@ struct Api<'a> {
 
 impl<'a> Api<'a> {
     async fn as_user(server: &'a Server, username: &str) -> Self {
-        let response = server
-            .client()
-            .post(format!("{}/api/session", server.base()))
-            .json(&json!({ "username": username, "password": "secret-password" }))
-            .send()
-            .await
-            .expect("sign in");
-        let token = response.json::<Value>().await.expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_owned();
+        let token = server.sign_in(username, "secret-password").await;
         Self { server, token }
     }
 
     async fn call(&self, method: &str, path: &str, body: Value) -> (u16, Value) {
-        let url = format!("{}{path}", self.server.base());
-        let request = match method {
-            "POST" => self.server.client().post(url).json(&body),
-            _ => self.server.client().get(url),
-        };
-        let response = request
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("request");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or_default())
+        self.server.api(&self.token, method, path, body).await
     }
 
     async fn act(&self, id: i64, action: &str, extra: Value) -> (u16, Value) {

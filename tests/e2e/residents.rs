@@ -1,8 +1,8 @@
 //! Residents: CSV import with a row-level report (all or nothing, or `--skip-invalid`), and
 //! the API's masking, scoping and audited unmasked reads.
 
-use serde_json::{Value, json};
-use wangge_tests::{Server, Workspace};
+use serde_json::json;
+use wangge_tests::Workspace;
 
 fn demo(file: &str) -> String {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -68,31 +68,6 @@ fn a_file_with_bad_rows_imports_nothing_unless_told_to_skip_them() {
     assert!(again.contains("already registered"), "{again}");
 }
 
-async fn sign_in(server: &Server, username: &str) -> String {
-    let response = server
-        .client()
-        .post(format!("{}/api/session", server.base()))
-        .json(&json!({ "username": username, "password": "secret-password" }))
-        .send()
-        .await
-        .expect("sign in");
-    response.json::<Value>().await.expect("json")["token"]
-        .as_str()
-        .expect("token")
-        .to_owned()
-}
-
-async fn call(server: &Server, token: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let url = format!("{}{path}", server.base());
-    let request = match method {
-        "POST" => server.client().post(url).json(&body),
-        _ => server.client().get(url),
-    };
-    let response = request.bearer_auth(token).send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or_default())
-}
-
 #[tokio::test]
 async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
     let workspace = with_units();
@@ -111,17 +86,17 @@ async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
         &["users", "grant", "worker", "grid-worker", "420202001001001"],
     );
     let server = workspace.serve(&[]);
-    let worker = sign_in(&server, "worker").await;
-    let admin = sign_in(&server, "admin").await;
+    let worker = server.sign_in("worker", "secret-password").await;
+    let admin = server.sign_in("admin", "secret-password").await;
 
-    let (status, body) = call(
-        &server,
-        &worker,
-        "GET",
-        "/api/residents?unit=420202001001001",
-        json!(null),
-    )
-    .await;
+    let (status, body) = server
+        .api(
+            &worker,
+            "GET",
+            "/api/residents?unit=420202001001001",
+            json!(null),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let residents = body["residents"].as_array().expect("list");
     assert_eq!(residents.len(), 3, "only the worker's grid: {body}");
@@ -132,34 +107,34 @@ async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
         "nothing unmasked: {body}"
     );
 
-    let (status, _) = call(
-        &server,
-        &worker,
-        "GET",
-        "/api/residents?unit=420202001001002",
-        json!(null),
-    )
-    .await;
+    let (status, _) = server
+        .api(
+            &worker,
+            "GET",
+            "/api/residents?unit=420202001001002",
+            json!(null),
+        )
+        .await;
     assert_eq!(status, 403, "a neighbouring grid");
 
-    let (_, page) = call(
-        &server,
-        &admin,
-        "GET",
-        "/api/residents?unit=420202001&limit=4",
-        json!(null),
-    )
-    .await;
+    let (_, page) = server
+        .api(
+            &admin,
+            "GET",
+            "/api/residents?unit=420202001&limit=4",
+            json!(null),
+        )
+        .await;
     assert_eq!(page["residents"].as_array().map(Vec::len), Some(4));
     let next = page["next"].as_str().expect("a next page").to_owned();
-    let (_, rest) = call(
-        &server,
-        &admin,
-        "GET",
-        &format!("/api/residents?unit=420202001&after={next}"),
-        json!(null),
-    )
-    .await;
+    let (_, rest) = server
+        .api(
+            &admin,
+            "GET",
+            &format!("/api/residents?unit=420202001&after={next}"),
+            json!(null),
+        )
+        .await;
     assert_eq!(
         rest["residents"].as_array().map(Vec::len),
         Some(3),
@@ -169,7 +144,7 @@ async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
     let id = residents[0]["id"].as_i64().expect("id");
     let unmask = format!("/api/residents/{id}/unmask");
     let reason = json!({ "reason": "核实养老金资格认证" });
-    let (status, _) = call(&server, &worker, "POST", &unmask, reason.clone()).await;
+    let (status, _) = server.api(&worker, "POST", &unmask, reason.clone()).await;
     assert_eq!(status, 403, "no sensitive-data grant yet");
     let granted = server
         .client()
@@ -180,9 +155,11 @@ async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
         .await
         .expect("grant");
     assert_eq!(granted.status(), 201);
-    let (status, body) = call(&server, &worker, "POST", &unmask, json!({ "reason": " " })).await;
+    let (status, body) = server
+        .api(&worker, "POST", &unmask, json!({ "reason": " " }))
+        .await;
     assert_eq!((status, body["field"].as_str()), (400, Some("reason")));
-    let (status, body) = call(&server, &worker, "POST", &unmask, reason).await;
+    let (status, body) = server.api(&worker, "POST", &unmask, reason).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["id_number"], "420202194405120116");
 

@@ -47,13 +47,6 @@ async fn sign_in(server: &Server, username: &str, password: &str) -> reqwest::Re
         .expect("sign in")
 }
 
-async fn token_of(server: &Server, username: &str) -> String {
-    let response = sign_in(server, username, "secret-password").await;
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.expect("json");
-    body["token"].as_str().expect("token").to_owned()
-}
-
 async fn grant(
     server: &Server,
     token: &str,
@@ -133,7 +126,7 @@ async fn sign_in_by_token_or_cookie_and_out() {
 #[tokio::test]
 async fn grants_follow_the_subtree_and_rank_rules() {
     let (workspace, server) = setup();
-    let admin = token_of(&server, "admin").await;
+    let admin = server.sign_in("admin", "secret-password").await;
     assert_eq!(
         grant(&server, &admin, "worker", "grid-worker", "420202001001001")
             .await
@@ -146,7 +139,7 @@ async fn grants_follow_the_subtree_and_rank_rules() {
     assert_eq!(status, 400);
     assert!(body.contains("unknown role `chief`"), "{body}");
 
-    let worker = token_of(&server, "worker").await;
+    let worker = server.sign_in("worker", "secret-password").await;
     let (status, body) = grant(&server, &worker, "li", "unit-admin", "420202001001001").await;
     assert_eq!(status, 403);
     assert!(body.contains("ranks above your own"), "{body}");

@@ -270,6 +270,39 @@ impl Server {
         &self.client
     }
 
+    /// Signs in through the API and returns the bearer token.
+    pub async fn sign_in(&self, username: &str, password: &str) -> String {
+        let response = self
+            .client
+            .post(format!("{}/api/session", self.base))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), 200, "sign in as {username}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        body["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// Calls the JSON API as the holder of `token`: `GET` ignores `body`, `POST` sends it.
+    pub async fn api(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let url = format!("{}{path}", self.base);
+        let request = match method {
+            "POST" => self.client.post(url).json(&body),
+            "DELETE" => self.client.delete(url),
+            _ => self.client.get(url),
+        };
+        let response = request.bearer_auth(token).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
     /// The server's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()

@@ -351,23 +351,13 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
-    use wangge_tests::postgres::FreshDatabase;
 
     use super::*;
-    use crate::grid::unit_import::UnitRow;
+    use crate::db::test_engines::{on_both_engines, with_units};
     use crate::grid::workflow::transition;
 
     async fn scenarios(db: Db) {
-        let units: Vec<UnitRow> = ["42", "4202", "420202", "420202001"]
-            .iter()
-            .map(|code| UnitRow {
-                row: 0,
-                code: (*code).into(),
-                name: format!("单位{code}"),
-                boundary: None,
-            })
-            .collect();
-        db.import_units(&units).await.expect("units");
+        with_units(&db, &["42", "4202", "420202", "420202001"]).await;
         assert!(db.event_categories().await.expect("categories").len() >= 19);
         let id = db
             .report_event(&NewEvent {
@@ -416,20 +406,5 @@ mod tests {
         assert!(db.events_under("4203", 10).await.expect("list").is_empty());
     }
 
-    #[tokio::test]
-    async fn events_on_sqlite() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        scenarios(
-            Db::open_sqlite_file(&dir.path().join("w.db"))
-                .await
-                .expect("sqlite"),
-        )
-        .await;
-    }
-
-    #[tokio::test]
-    async fn events_on_postgres() {
-        let database = FreshDatabase::create().await;
-        scenarios(Db::connect(database.url()).await.expect("postgres")).await;
-    }
+    on_both_engines!(scenarios, events_on_sqlite, events_on_postgres);
 }

@@ -10,6 +10,8 @@ pub mod events;
 pub mod plugin_storage;
 pub mod plugins;
 pub mod residents;
+#[cfg(test)]
+pub(crate) mod test_engines;
 pub mod units;
 pub mod users;
 

@@ -182,34 +182,28 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
-    use wangge_tests::postgres::FreshDatabase;
 
     use super::*;
+    use crate::db::test_engines::{on_both_engines, with_units};
     use crate::grid::resident::{ResidentFields, validate_resident};
-    use crate::grid::unit_import::UnitRow;
 
     async fn scenarios(db: Db) {
-        let units: Vec<UnitRow> = [
-            "42",
-            "4202",
-            "420202",
-            "420202001",
-            "420202001001",
-            "420202001001001",
-            "420202001001002",
-            "420202002",
-            "420202002001",
-            "420202002001001",
-        ]
-        .iter()
-        .map(|code| UnitRow {
-            row: 0,
-            code: (*code).into(),
-            name: format!("单位{code}"),
-            boundary: None,
-        })
-        .collect();
-        db.import_units(&units).await.expect("units");
+        with_units(
+            &db,
+            &[
+                "42",
+                "4202",
+                "420202",
+                "420202001",
+                "420202001001",
+                "420202001001001",
+                "420202001001002",
+                "420202002",
+                "420202002001",
+                "420202002001001",
+            ],
+        )
+        .await;
         let people = [
             ("420202001001002", "420202194405120116", "男", "1944-05-12"),
             ("420202001001001", "420202195009030228", "女", "1950-09-03"),
@@ -270,20 +264,5 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn residents_on_sqlite() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        scenarios(
-            Db::open_sqlite_file(&dir.path().join("w.db"))
-                .await
-                .expect("sqlite"),
-        )
-        .await;
-    }
-
-    #[tokio::test]
-    async fn residents_on_postgres() {
-        let database = FreshDatabase::create().await;
-        scenarios(Db::connect(database.url()).await.expect("postgres")).await;
-    }
+    on_both_engines!(scenarios, residents_on_sqlite, residents_on_postgres);
 }

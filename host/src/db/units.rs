@@ -138,9 +138,8 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
-    use wangge_tests::postgres::FreshDatabase;
-
     use super::*;
+    use crate::db::test_engines::on_both_engines;
 
     fn row(code: &str, name: &str) -> UnitRow {
         UnitRow {
@@ -202,20 +201,5 @@ mod tests {
         assert_eq!(children, ["420202", "420203"]);
     }
 
-    #[tokio::test]
-    async fn units_on_sqlite() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        scenarios(
-            Db::open_sqlite_file(&dir.path().join("w.db"))
-                .await
-                .expect("sqlite"),
-        )
-        .await;
-    }
-
-    #[tokio::test]
-    async fn units_on_postgres() {
-        let database = FreshDatabase::create().await;
-        scenarios(Db::connect(database.url()).await.expect("postgres")).await;
-    }
+    on_both_engines!(scenarios, units_on_sqlite, units_on_postgres);
 }

@@ -1,11 +1,10 @@
 //! Plugin storage on both engines: the same scenarios on an SQLite file and on a fresh
 //! PostgreSQL database.
 
-use wangge_tests::postgres::FreshDatabase;
-
 use super::{InstallationStorage, StorageError};
 use crate::db::Db;
 use crate::db::plugins::NewPlugin;
+use crate::db::test_engines::on_both_engines;
 
 async fn installation(db: &Db, unit_code: &str) -> i64 {
     let config = serde_json::Map::new();
@@ -102,50 +101,33 @@ async fn scenarios(db: Db) {
     assert_eq!(a.usage().await.expect("usage"), before - 3);
 }
 
-#[tokio::test]
-async fn storage_on_sqlite() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open_sqlite_file(&dir.path().join("wangge.db"))
-        .await
-        .expect("sqlite");
-    scenarios(db).await;
-}
+on_both_engines!(scenarios, storage_on_sqlite, storage_on_postgres);
 
-#[tokio::test]
-async fn storage_on_postgres() {
-    let database = FreshDatabase::create().await;
-    let db = Db::connect(database.url()).await.expect("postgres");
-    scenarios(db).await;
-}
-
-#[tokio::test]
-async fn concurrent_increments_are_not_lost() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let sqlite = Db::open_sqlite_file(&dir.path().join("wangge.db"))
-        .await
-        .expect("sqlite");
-    let database = FreshDatabase::create().await;
-    let postgres = Db::connect(database.url()).await.expect("postgres");
-    for db in [sqlite, postgres] {
-        let storage = InstallationStorage::new(db.clone(), installation(&db, "42").await, 1 << 20);
-        let tasks: Vec<_> = (0..8)
-            .map(|_| {
-                let storage = storage.clone();
-                tokio::spawn(async move {
-                    for _ in 0..25 {
-                        storage.increment("hits", 1).await.expect("increment");
-                    }
-                })
+async fn concurrent_increments(db: Db) {
+    let storage = InstallationStorage::new(db.clone(), installation(&db, "42").await, 1 << 20);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let storage = storage.clone();
+            tokio::spawn(async move {
+                for _ in 0..25 {
+                    storage.increment("hits", 1).await.expect("increment");
+                }
             })
-            .collect();
-        for task in tasks {
-            task.await.expect("join");
-        }
-        assert_eq!(
-            storage.increment("hits", 0).await.expect("read"),
-            200,
-            "{:?}",
-            db.backend()
-        );
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("join");
     }
+    assert_eq!(
+        storage.increment("hits", 0).await.expect("read"),
+        200,
+        "{:?}",
+        db.backend()
+    );
 }
+
+on_both_engines!(
+    concurrent_increments,
+    concurrent_increments_are_not_lost_on_sqlite,
+    concurrent_increments_are_not_lost_on_postgres
+);
