@@ -9,4 +9,5 @@ mod hostile;
 mod plugin_residents;
 mod residents;
 mod sessions;
+mod stats;
 mod units;

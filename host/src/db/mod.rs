@@ -10,6 +10,7 @@ pub mod events;
 pub mod plugin_storage;
 pub mod plugins;
 pub mod residents;
+pub mod stats;
 #[cfg(test)]
 pub(crate) mod test_engines;
 pub mod units;

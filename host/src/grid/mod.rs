@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod id_number;
 pub mod masking;
 pub mod resident;
+pub mod small_cells;
 pub mod unit_code;
 pub mod unit_import;
 pub mod workflow;

@@ -10,6 +10,7 @@ mod ops;
 mod plugin_pages;
 mod residents_api;
 mod session_api;
+mod stats_api;
 
 use std::sync::Arc;
 
@@ -86,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .merge(session_api::router())
         .merge(residents_api::router())
         .merge(events_api::router())
+        .merge(stats_api::router())
         .merge(layout::router())
         .fallback(error_page::not_found)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))

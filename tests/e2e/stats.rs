@@ -1,0 +1,101 @@
+//! Dashboard aggregates: counts over a subtree, with cells below 5 shown as "<5" above
+//! community level and exact below it.
+
+use serde_json::{Value, json};
+use wangge_tests::Workspace;
+
+fn run(workspace: &Workspace, args: &[&str]) {
+    let output = workspace.wangge(args);
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn cell<'a>(list: &'a Value, key: &str) -> &'a Value {
+    list.as_array()
+        .and_then(|cells| cells.iter().find(|c| c["key"] == key))
+        .map_or(&Value::Null, |c| &c["count"])
+}
+
+#[tokio::test]
+async fn small_cells_are_suppressed_above_community_level() {
+    let workspace = Workspace::sqlite();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../host/data/demo");
+    for (what, file) in [("units", "units.csv"), ("residents", "residents.csv")] {
+        run(
+            &workspace,
+            &[what, "import", demo.join(file).to_str().expect("utf-8")],
+        );
+    }
+    for user in ["leader", "community", "li"] {
+        let added = workspace
+            .wangge_with_input(&["users", "add", user, "--name", user], "secret-password\n");
+        assert!(added.status.success());
+    }
+    run(&workspace, &["users", "grant", "leader", "leader", "4202"]);
+    run(
+        &workspace,
+        &["users", "grant", "community", "unit-admin", "420202001001"],
+    );
+    run(
+        &workspace,
+        &["users", "grant", "li", "resident", "420202001001001"],
+    );
+    let server = workspace.serve(&[]);
+    let li = server.sign_in("li", "secret-password").await;
+    for (category, times) in [("safety-hazard", 3), ("environment", 6)] {
+        for _ in 0..times {
+            let (status, _) = server
+                .api(
+                    &li,
+                    "POST",
+                    "/api/events",
+                    json!({ "category": category, "title": "t", "description": "", "unit": "420202001001001" }),
+                )
+                .await;
+            assert_eq!(status, 201);
+        }
+    }
+
+    let leader = server.sign_in("leader", "secret-password").await;
+    let (status, city) = server
+        .api(&leader, "GET", "/api/stats?unit=4202", json!(null))
+        .await;
+    assert_eq!(status, 200, "{city}");
+    assert_eq!(city["small_cells_below"], 5);
+    assert_eq!(cell(&city["events"]["by_category"], "safety-hazard"), "<5");
+    assert_eq!(cell(&city["events"]["by_category"], "environment"), 6);
+    assert_eq!(cell(&city["events"]["by_state"], "reported"), 9);
+    assert_eq!(cell(&city["events"]["by_child_unit"], "420202"), 9);
+    assert_eq!(cell(&city["residents"]["by_type"], "registered"), 5);
+    assert_eq!(cell(&city["residents"]["by_type"], "floating"), "<5");
+    let today_total: i64 = city["events"]["by_day"]
+        .as_array()
+        .map(|days| days.iter().filter_map(|d| d["count"].as_i64()).sum())
+        .unwrap_or_default();
+    assert_eq!(today_total, 9, "{}", city["events"]["by_day"]);
+
+    let community = server.sign_in("community", "secret-password").await;
+    let (status, own) = server
+        .api(
+            &community,
+            "GET",
+            "/api/stats?unit=420202001001",
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(own["small_cells_below"], Value::Null);
+    assert_eq!(cell(&own["events"]["by_category"], "safety-hazard"), 3);
+    assert_eq!(cell(&own["events"]["by_child_unit"], "420202001001001"), 9);
+    let (status, _) = server
+        .api(&community, "GET", "/api/stats?unit=4202", json!(null))
+        .await;
+    assert_eq!(status, 403, "a community admin sees no city statistics");
+    let (status, _) = server
+        .api(&li, "GET", "/api/stats?unit=420202001001", json!(null))
+        .await;
+    assert_eq!(status, 403, "residents see no statistics");
+}
