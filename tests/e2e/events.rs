@@ -263,3 +263,50 @@ async fn overdue_events_are_supervised_and_the_unit_above_is_told() {
     assert_eq!(unit, "420202001001", "the grid's community");
     assert!(title.starts_with("督办："), "{title}");
 }
+
+#[tokio::test]
+async fn risk_warnings_reach_every_grid_of_the_subtree() {
+    let (_workspace, server) = setup();
+    let admin = server.sign_in("admin", "secret-password").await;
+    let worker = server.sign_in("worker", "secret-password").await;
+    let (status, body) = server
+        .api(
+            &admin,
+            "POST",
+            "/api/warnings",
+            json!({ "unit": "420202001", "title": "寒潮", "body": "今夜降温，请走访独居老人" }),
+        )
+        .await;
+    assert_eq!((status, body["grids"].as_i64()), (201, Some(3)), "{body}");
+    let (status, inbox) = server
+        .api(
+            &worker,
+            "GET",
+            "/api/unit-inbox?unit=420202001001001",
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(inbox["messages"][0]["title"], "风险预警：寒潮");
+    let (status, _) = server
+        .api(
+            &worker,
+            "POST",
+            "/api/warnings",
+            json!({ "unit": "420202001001001", "title": "x", "body": "" }),
+        )
+        .await;
+    assert_eq!(
+        status, 403,
+        "workers receive warnings, they do not push them"
+    );
+    let (status, _) = server
+        .api(
+            &worker,
+            "GET",
+            "/api/unit-inbox?unit=420202001001002",
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, 403, "another grid's inbox");
+}

@@ -408,3 +408,80 @@ mod tests {
 
     on_both_engines!(scenarios, events_on_sqlite, events_on_postgres);
 }
+
+/// A message in a unit's inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitNotification {
+    /// The unit.
+    pub unit_code: String,
+    /// Title.
+    pub title: String,
+    /// Body.
+    pub body: String,
+    /// The event it concerns, if any.
+    pub event_id: Option<i64>,
+    /// When (ms).
+    pub created_at: i64,
+}
+
+impl Db {
+    /// Pushes a risk warning (风险预警) down to every grid in the subtree of `unit_code`, in
+    /// one transaction. Returns how many grids received it.
+    pub async fn push_warning(
+        &self,
+        unit_code: &str,
+        title: &str,
+        body: &str,
+    ) -> sqlx::Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let grids: Vec<String> = sqlx::query_scalar(
+            "SELECT code FROM units WHERE code >= $1 AND code < $2 AND level = 'grid'",
+        )
+        .bind(unit_code)
+        .bind(format!("{unit_code}:"))
+        .fetch_all(&mut *tx)
+        .await?;
+        let now = now_ms();
+        for grid in &grids {
+            sqlx::query(
+                "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
+                 VALUES ($1, $2, $3, NULL, $4)",
+            )
+            .bind(grid)
+            .bind(title)
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(grids.len() as u64)
+    }
+
+    /// The newest messages to `unit_code` itself.
+    pub async fn unit_notifications(
+        &self,
+        unit_code: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<UnitNotification>> {
+        let rows = sqlx::query(
+            "SELECT unit_code, title, body, event_id, created_at FROM unit_notifications \
+             WHERE unit_code = $1 ORDER BY created_at DESC LIMIT $2",
+        )
+        .bind(unit_code)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(UnitNotification {
+                    unit_code: row.try_get("unit_code")?,
+                    title: row.try_get("title")?,
+                    body: row.try_get("body")?,
+                    event_id: row.try_get("event_id")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -11,6 +11,7 @@ mod plugin_pages;
 mod residents_api;
 mod session_api;
 mod stats_api;
+mod warnings_api;
 
 use std::sync::Arc;
 
@@ -88,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         .merge(residents_api::router())
         .merge(events_api::router())
         .merge(stats_api::router())
+        .merge(warnings_api::router())
         .merge(layout::router())
         .fallback(error_page::not_found)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
