@@ -173,4 +173,31 @@ async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
             .expect("one audit row");
     assert_eq!(actor, "user:worker");
     assert!(detail.contains("核实养老金资格认证"), "{detail}");
+
+    // Unit admins read the audit log of their subtree through the API; workers cannot.
+    let (status, log) = server
+        .api(&admin, "GET", "/api/audit?unit=420202001", json!(null))
+        .await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions[..2],
+        ["resident.unmasked", "grant.added"],
+        "newest first: {log}"
+    );
+    assert_eq!(log["entries"][0]["detail"]["reason"], "核实养老金资格认证");
+    let (status, _) = server
+        .api(
+            &worker,
+            "GET",
+            "/api/audit?unit=420202001001001",
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, 403);
 }

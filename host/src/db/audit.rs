@@ -69,3 +69,24 @@ impl Db {
         .await
     }
 }
+
+impl Db {
+    /// The newest entries about units in the subtree of `unit_code`, before id `before`.
+    pub async fn audit_under(
+        &self,
+        unit_code: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<AuditRow>> {
+        sqlx::query_as(
+            "SELECT id, at, actor, action, subject, unit_code, detail FROM audit_log \
+             WHERE unit_code >= $1 AND unit_code < $2 AND id < $3 ORDER BY id DESC LIMIT $4",
+        )
+        .bind(unit_code)
+        .bind(format!("{unit_code}:"))
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+    }
+}

@@ -1,6 +1,7 @@
 //! HTTP: the router and the shared state every handler sees.
 
 pub mod api_error;
+mod audit_api;
 pub mod current_user;
 mod error_page;
 mod events_api;
@@ -90,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(events_api::router())
         .merge(stats_api::router())
         .merge(warnings_api::router())
+        .merge(audit_api::router())
         .merge(layout::router())
         .fallback(error_page::not_found)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
