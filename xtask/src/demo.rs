@@ -15,6 +15,32 @@ const DEMO_UNITS: &str = "host/data/demo/units.csv";
 /// Invented residents of the demo grids.
 const DEMO_RESIDENTS: &str = "host/data/demo/residents.csv";
 
+/// A demo user: sign-in name, display name, and (role, unit) grants.
+type DemoUser = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The demo's users, with their roles: sign in with [`DEMO_PASSWORD`].
+const DEMO_USERS: [DemoUser; 4] = [
+    ("leader", "黄石市领导", &[("leader", "4202")]),
+    (
+        "admin",
+        "黄石港街道管理员",
+        &[("unit-admin", "420202001"), ("sensitive-data", "420202001")],
+    ),
+    (
+        "worker",
+        "江边社区网格员",
+        &[("grid-worker", "420202001001001")],
+    ),
+    ("resident", "张建国", &[("resident", "420202001001001")]),
+];
+
+/// The demo users' password. A demo only: real users choose their own.
+const DEMO_PASSWORD: &str = "wangge-demo";
+
 /// Written once the demo residents are in, so later runs skip the import.
 const DEMO_MARKER: &str = "demo-residents-imported";
 
@@ -48,6 +74,34 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             .args(["residents", "import"])
             .arg(cargo::root().join(DEMO_RESIDENTS));
         cargo::status(residents, "wangge residents import (demo residents)")?;
+        for (username, name, grants) in DEMO_USERS {
+            let mut add = Command::new(&wangge);
+            add.arg("--data-dir")
+                .arg(&data_dir)
+                .args(["users", "add", username, "--name", name])
+                .stdin(std::process::Stdio::piped());
+            eprintln!("xtask: wangge users add {username}");
+            let mut child = add.spawn()?;
+            if let Some(mut stdin) = child.stdin.take() {
+                use std::io::Write;
+                writeln!(stdin, "{DEMO_PASSWORD}")?;
+            }
+            anyhow::ensure!(
+                child.wait()?.success(),
+                "wangge users add {username} failed"
+            );
+            for (role, unit) in grants.iter() {
+                let mut grant = Command::new(&wangge);
+                grant
+                    .arg("--data-dir")
+                    .arg(&data_dir)
+                    .args(["users", "grant", username, role, unit]);
+                cargo::status(
+                    grant,
+                    &format!("wangge users grant {username} {role} {unit}"),
+                )?;
+            }
+        }
         std::fs::write(data_dir.join(DEMO_MARKER), "demo residents imported\n")?;
     }
     for plugin in &built.bundled {
@@ -70,6 +124,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     println!("  health           http://{listen}/healthz");
     println!("  metrics          http://{listen}/metrics");
     println!("  data             {}", data_dir.display());
+    println!(
+        "  sign in          POST /api/session {{\"username\": U, \"password\": \"{DEMO_PASSWORD}\"}}"
+    );
+    println!(
+        "                   U = {}",
+        DEMO_USERS.map(|(u, _, _)| u).join(", ")
+    );
     println!();
     let mut serve = Command::new(&wangge);
     serve
