@@ -108,3 +108,53 @@ async fn health_home_and_unknown_pages() {
     assert_eq!(bare.status, 308);
     assert_eq!(bare.header("location"), "/p/hello/");
 }
+
+#[tokio::test]
+async fn a_signed_in_user_is_the_caller_at_their_own_unit() {
+    let workspace = Workspace::sqlite();
+    let units =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../host/data/demo/units.csv");
+    let imported = workspace.wangge(&["units", "import", units.to_str().expect("utf-8")]);
+    assert!(imported.status.success());
+    let added = workspace.wangge_with_input(
+        &["users", "add", "li", "--name", "李阿姨"],
+        "secret-password\n",
+    );
+    assert!(added.status.success());
+    let granted = workspace.wangge(&["users", "grant", "li", "resident", "420202001001001"]);
+    assert!(granted.status.success());
+    workspace.add_plugin("hello", &[]);
+    let server = workspace.serve(&[]);
+    let token = server.sign_in("li", "secret-password").await;
+
+    let page = server
+        .client()
+        .get(format!("{}/p/hello/", server.base()))
+        .header("cookie", format!("wangge_session={token}"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("你好，李阿姨！"), "{page}");
+    assert!(
+        page.contains("这是江边社区第一网格的第"),
+        "the caller's own grid: {page}"
+    );
+
+    let anonymous = server.get("/p/hello/").await;
+    assert!(anonymous.body.contains("你好，朋友！") && anonymous.body.contains("湖北省"));
+    let expired = server
+        .client()
+        .get(format!("{}/p/hello/", server.base()))
+        .header("cookie", "wangge_session=not-a-session")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(
+        expired.status(),
+        200,
+        "an unknown session is an anonymous visitor"
+    );
+}

@@ -2,8 +2,8 @@
 //! `wangge_session` cookie (pages).
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 
 use super::AppState;
 use super::api_error::ApiError;
@@ -25,17 +25,15 @@ pub struct CurrentUser {
 }
 
 /// The session token a request carries, if any.
-pub fn request_token(parts: &Parts) -> Option<String> {
-    if let Some(bearer) = parts
-        .headers
+pub fn request_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(bearer) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
         return Some(bearer.trim().to_owned());
     }
-    parts
-        .headers
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -50,7 +48,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = request_token(parts).ok_or(ApiError::Unauthorized)?;
+        let token = request_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
         let token_digest = token::digest(&token);
         let user = state
             .db()

@@ -24,6 +24,18 @@ pub async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, body).into_response()
 }
 
+/// A 500 in the layout; the cause is in the log, not on the page.
+pub fn internal() -> Response {
+    let body = page(
+        "系统错误",
+        html! {
+            h1 { "系统错误" }
+            p.notice { "系统暂时无法完成请求，请稍后再试。" }
+        },
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
+}
+
 /// The page shown when a plugin call faulted.
 pub fn fault(plugin_id: &str, plugin_name: &str, fault: &Fault) -> Response {
     let status = match fault.kind {

@@ -8,6 +8,7 @@ mod events_api;
 mod home;
 pub mod layout;
 mod ops;
+mod plugin_caller;
 mod plugin_pages;
 mod residents_api;
 mod session_api;

@@ -12,8 +12,8 @@ use maud::PreEscaped;
 use super::AppState;
 use super::error_page;
 use super::layout::{PAGE_CSP, RAW_CSP, page};
-use crate::runtime::bindings::{Caller, Request};
-use crate::runtime::installation::Installation;
+use super::plugin_caller::caller_for;
+use crate::runtime::bindings::Request;
 
 /// Request headers a plugin may see; cookies and credentials never cross into a plugin.
 const FORWARDED_REQUEST_HEADERS: [&str; 6] = [
@@ -104,21 +104,17 @@ async fn serve(
         body: body.to_vec(),
     };
     let name = &installation.manifest.name;
-    match plugin.page(anonymous_caller(installation), request).await {
+    let caller = match caller_for(&state, &headers, installation).await {
+        Ok(caller) => caller,
+        Err(error) => {
+            tracing::error!("cannot resolve the caller of a plugin page: {error:#}");
+            return error_page::internal();
+        }
+    };
+    match plugin.page(caller, request).await {
         Err(fault) => error_page::fault(&plugin_id, name, &fault),
         Ok(Err(error)) => error_page::plugin_error(name, &error),
         Ok(Ok(response)) => render(&plugin_id, response),
-    }
-}
-
-/// Until sign-in arrives with the grid core, every visitor is anonymous at the unit the
-/// plugin is installed at.
-fn anonymous_caller(installation: &Installation) -> Caller {
-    Caller {
-        user_id: None,
-        display_name: None,
-        unit: installation.unit.clone(),
-        roles: Vec::new(),
     }
 }
 

@@ -1,0 +1,86 @@
+//! Who a plugin page serves: the signed-in user, placed at their own unit within the
+//! installation's scope with the roles they hold there, or an anonymous visitor at the
+//! installation's unit. Sessions that expired simply make the visitor anonymous.
+
+use axum::http::HeaderMap;
+
+use super::AppState;
+use super::current_user::request_token;
+use crate::auth::{Grants, Role, token};
+use crate::grid::unit_code::is_within;
+use crate::plugins::catalog::contract_unit;
+use crate::runtime::bindings::{self, Caller};
+use crate::runtime::installation::Installation;
+
+fn anonymous(installation: &Installation) -> Caller {
+    Caller {
+        user_id: None,
+        display_name: None,
+        unit: installation.unit.clone(),
+        roles: Vec::new(),
+    }
+}
+
+fn contract_role(role: Role) -> Option<bindings::Role> {
+    Some(match role {
+        Role::Resident => bindings::Role::Resident,
+        Role::GridWorker => bindings::Role::GridWorker,
+        Role::DepartmentStaff => bindings::Role::DepartmentStaff,
+        Role::UnitAdmin => bindings::Role::UnitAdmin,
+        Role::Leader => bindings::Role::Leader,
+        Role::RegistryReviewer => bindings::Role::RegistryReviewer,
+        // The sensitive-data grant is the host's business; plugins ask for
+        // `residents:read-sensitive` instead.
+        Role::SensitiveData => return None,
+    })
+}
+
+/// The unit a user acts at on this installation's pages: their most specific grant inside
+/// its scope, else the installation's unit when a grant covers it, else none.
+fn home_unit(grants: &Grants, installation: &Installation) -> Option<String> {
+    let scope = &installation.unit_code;
+    let inside = grants
+        .0
+        .iter()
+        .filter(|g| is_within(&g.unit_code, scope))
+        .max_by_key(|g| g.unit_code.len())
+        .map(|g| g.unit_code.clone());
+    inside.or_else(|| grants.reaches(scope).then(|| scope.clone()))
+}
+
+/// The caller of a plugin page request.
+pub async fn caller_for(
+    state: &AppState,
+    headers: &HeaderMap,
+    installation: &Installation,
+) -> anyhow::Result<Caller> {
+    let Some(token) = request_token(headers) else {
+        return Ok(anonymous(installation));
+    };
+    let Some(user) = state.db().session_user(&token::digest(&token)).await? else {
+        return Ok(anonymous(installation));
+    };
+    let grants = state.db().grants_of(user.id).await?;
+    let (unit, roles) = match home_unit(&grants, installation) {
+        Some(code) => {
+            let unit = match state.db().unit(&code).await? {
+                Some(stored) => contract_unit(&stored.code, &stored.name)?,
+                None => installation.unit.clone(),
+            };
+            let roles = Role::ALL
+                .into_iter()
+                .filter(|role| grants.has_role_at(*role, &code))
+                .filter_map(contract_role)
+                .collect();
+            (unit, roles)
+        }
+        // Signed in, but holding nothing here: known by name, with no roles.
+        None => (installation.unit.clone(), Vec::new()),
+    };
+    Ok(Caller {
+        user_id: Some(user.id.to_string()),
+        display_name: Some(user.display_name),
+        unit,
+        roles,
+    })
+}
