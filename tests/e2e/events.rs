@@ -4,43 +4,14 @@
 //! timeline, each role checked; overdue events are supervised and the level above told.
 
 use serde_json::{Value, json};
-use wangge_tests::{Server, Workspace};
-
-fn run(workspace: &Workspace, args: &[&str]) -> String {
-    let output = workspace.wangge(args);
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use wangge_tests::{Server, TEST_PASSWORD, Workspace};
 
 fn setup() -> (Workspace, Server) {
     let workspace = Workspace::sqlite();
-    let units =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../host/data/demo/units.csv");
-    run(
-        &workspace,
-        &["units", "import", units.to_str().expect("utf-8")],
-    );
-    for user in ["admin", "worker", "li"] {
-        let added = workspace
-            .wangge_with_input(&["users", "add", user, "--name", user], "secret-password\n");
-        assert!(added.status.success());
-    }
-    run(
-        &workspace,
-        &["users", "grant", "admin", "unit-admin", "420202001"],
-    );
-    run(
-        &workspace,
-        &["users", "grant", "worker", "grid-worker", "420202001001001"],
-    );
-    run(
-        &workspace,
-        &["users", "grant", "li", "resident", "420202001001001"],
-    );
+    workspace.import_demo("units", "units.csv");
+    workspace.add_user("admin", "admin", &[("unit-admin", "420202001")]);
+    workspace.add_user("worker", "worker", &[("grid-worker", "420202001001001")]);
+    workspace.add_user("li", "li", &[("resident", "420202001001001")]);
     let server = workspace.serve(&[]);
     (workspace, server)
 }
@@ -53,7 +24,7 @@ struct Api<'a> {
 
 impl<'a> Api<'a> {
     async fn as_user(server: &'a Server, username: &str) -> Self {
-        let token = server.sign_in(username, "secret-password").await;
+        let token = server.sign_in(username, TEST_PASSWORD).await;
         Self { server, token }
     }
 
@@ -200,15 +171,7 @@ async fn escalation_moves_up_and_out_of_scope_events_are_invisible() {
         .await;
     assert_eq!(status, 404, "the resident's grid no longer owns it");
 
-    let added = workspace.wangge_with_input(
-        &["users", "add", "other2", "--name", "o"],
-        "secret-password\n",
-    );
-    assert!(added.status.success());
-    run(
-        &workspace,
-        &["users", "grant", "other2", "unit-admin", "420202002"],
-    );
+    workspace.add_user("other2", "o", &[("unit-admin", "420202002")]);
     let other = Api::as_user(&server, "other2").await;
     let (status, _) = other
         .call("GET", &format!("/api/events/{id}"), json!(null))
@@ -227,17 +190,11 @@ async fn overdue_events_are_supervised_and_the_unit_above_is_told() {
     let (_, accepted) = admin.act(id, "accept", json!({})).await;
     let deadline = accepted["deadline"].as_str().expect("deadline").to_owned();
 
-    let on_time = run(&workspace, &["events", "supervise", "--today", &deadline]);
+    let on_time = workspace.run(&["events", "supervise", "--today", &deadline]);
     assert!(on_time.starts_with("0 overdue"), "{on_time}");
-    let late = run(
-        &workspace,
-        &["events", "supervise", "--today", "2099-01-01"],
-    );
+    let late = workspace.run(&["events", "supervise", "--today", "2099-01-01"]);
     assert!(late.starts_with("1 overdue"), "{late}");
-    let again = run(
-        &workspace,
-        &["events", "supervise", "--today", "2099-01-01"],
-    );
+    let again = workspace.run(&["events", "supervise", "--today", "2099-01-01"]);
     assert!(again.starts_with("0 overdue"), "supervised once: {again}");
 
     let (_, event) = admin
@@ -251,9 +208,7 @@ async fn overdue_events_are_supervised_and_the_unit_above_is_told() {
         .unwrap_or_default();
     assert_eq!(last["action"], "supervise");
 
-    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&workspace.sqlite_url())
-        .await
-        .expect("db");
+    let mut db = workspace.database().await;
     let (unit, title): (String, String) =
         sqlx::query_as("SELECT unit_code, title FROM unit_notifications WHERE event_id = $1")
             .bind(id)
@@ -267,8 +222,8 @@ async fn overdue_events_are_supervised_and_the_unit_above_is_told() {
 #[tokio::test]
 async fn risk_warnings_reach_every_grid_of_the_subtree() {
     let (_workspace, server) = setup();
-    let admin = server.sign_in("admin", "secret-password").await;
-    let worker = server.sign_in("worker", "secret-password").await;
+    let admin = server.sign_in("admin", TEST_PASSWORD).await;
+    let worker = server.sign_in("worker", TEST_PASSWORD).await;
     let (status, body) = server
         .api(
             &admin,

@@ -2,7 +2,7 @@
 //! metrics, on SQLite and on PostgreSQL.
 
 use wangge_tests::postgres::FreshDatabase;
-use wangge_tests::{Database, Workspace};
+use wangge_tests::{Database, TEST_PASSWORD, Workspace};
 
 fn visits(body: &str) -> u64 {
     let start = body
@@ -112,20 +112,11 @@ async fn health_home_and_unknown_pages() {
 #[tokio::test]
 async fn a_signed_in_user_is_the_caller_at_their_own_unit() {
     let workspace = Workspace::sqlite();
-    let units =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../host/data/demo/units.csv");
-    let imported = workspace.wangge(&["units", "import", units.to_str().expect("utf-8")]);
-    assert!(imported.status.success());
-    let added = workspace.wangge_with_input(
-        &["users", "add", "li", "--name", "李阿姨"],
-        "secret-password\n",
-    );
-    assert!(added.status.success());
-    let granted = workspace.wangge(&["users", "grant", "li", "resident", "420202001001001"]);
-    assert!(granted.status.success());
+    workspace.import_demo("units", "units.csv");
+    workspace.add_user("li", "李阿姨", &[("resident", "420202001001001")]);
     workspace.add_plugin("hello", &[]);
     let server = workspace.serve(&[]);
-    let token = server.sign_in("li", "secret-password").await;
+    let token = server.sign_in("li", TEST_PASSWORD).await;
 
     let page = server
         .client()

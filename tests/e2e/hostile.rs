@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection, SqliteConnection};
 use wangge_tests::{Server, Workspace};
 
 /// Short enough to keep the suite quick, long enough that `hello` never comes near it.
@@ -143,9 +142,7 @@ async fn an_ungranted_import_is_denied_and_audited() {
             .await,
         Some(1.0)
     );
-    let mut db = SqliteConnection::connect(&workspace.sqlite_url())
-        .await
-        .expect("open the host's database");
+    let mut db = workspace.database().await;
     let (actor, subject, detail): (String, String, String) = sqlx::query_as(
         "SELECT actor, subject, detail FROM audit_log WHERE action = 'permission.denied'",
     )

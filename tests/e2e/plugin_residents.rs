@@ -4,15 +4,6 @@
 
 use wangge_tests::{Server, Workspace};
 
-fn demo(file: &str) -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../host/data/demo")
-        .join(file)
-        .to_str()
-        .expect("utf-8")
-        .to_owned()
-}
-
 async fn answer(server: &Server, path: &str) -> String {
     let page = server.get(&format!("/p/resident-reader{path}")).await;
     assert_eq!(page.status, 200, "{path}: {}", page.body);
@@ -24,14 +15,8 @@ async fn answer(server: &Server, path: &str) -> String {
 #[tokio::test]
 async fn a_street_plugin_reads_its_residents_masked_and_unmasks_with_audit() {
     let workspace = Workspace::sqlite();
-    for (what, file) in [("units", "units.csv"), ("residents", "residents.csv")] {
-        let output = workspace.wangge(&[what, "import", &demo(file)]);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    workspace.import_demo("units", "units.csv");
+    workspace.import_demo("residents", "residents.csv");
     workspace.add_plugin(
         "resident-reader",
         &["--unit", "420202001", "--unit-name", "黄石港街道"],
@@ -61,9 +46,7 @@ async fn a_street_plugin_reads_its_residents_masked_and_unmasks_with_audit() {
     );
 
     let first_id = {
-        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&workspace.sqlite_url())
-            .await
-            .expect("db");
+        let mut db = workspace.database().await;
         let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM residents ORDER BY id")
             .fetch_all(&mut db)
             .await
@@ -86,9 +69,7 @@ async fn a_street_plugin_reads_its_residents_masked_and_unmasks_with_audit() {
     let visited = answer(&server, "/list?tag=visited").await;
     assert_eq!(visited.lines().count(), 1, "{visited}");
 
-    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&workspace.sqlite_url())
-        .await
-        .expect("db");
+    let mut db = workspace.database().await;
     let (actor, detail): (String, String) =
         sqlx::query_as("SELECT actor, detail FROM audit_log WHERE action = 'resident.unmasked'")
             .fetch_one(&mut db)

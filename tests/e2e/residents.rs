@@ -2,30 +2,11 @@
 //! the API's masking, scoping and audited unmasked reads.
 
 use serde_json::json;
-use wangge_tests::Workspace;
-
-fn demo(file: &str) -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../host/data/demo")
-        .join(file)
-        .to_str()
-        .expect("utf-8")
-        .to_owned()
-}
-
-fn run(workspace: &Workspace, args: &[&str]) -> String {
-    let output = workspace.wangge(args);
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use wangge_tests::{TEST_PASSWORD, Workspace};
 
 fn with_units() -> Workspace {
     let workspace = Workspace::sqlite();
-    run(&workspace, &["units", "import", &demo("units.csv")]);
+    workspace.import_demo("units", "units.csv");
     workspace
 }
 
@@ -58,12 +39,12 @@ fn a_file_with_bad_rows_imports_nothing_unless_told_to_skip_them() {
         assert!(report.contains(expected), "{expected}:\n{report}");
     }
 
-    let imported = run(&workspace, &["residents", "import", "--skip-invalid", path]);
+    let imported = workspace.run(&["residents", "import", "--skip-invalid", path]);
     assert!(
         imported.contains("2 residents imported, 3 rows skipped"),
         "{imported}"
     );
-    let again = run(&workspace, &["residents", "import", "--skip-invalid", path]);
+    let again = workspace.run(&["residents", "import", "--skip-invalid", path]);
     assert!(again.contains("0 residents imported"), "{again}");
     assert!(again.contains("already registered"), "{again}");
 }
@@ -71,23 +52,12 @@ fn a_file_with_bad_rows_imports_nothing_unless_told_to_skip_them() {
 #[tokio::test]
 async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
     let workspace = with_units();
-    run(&workspace, &["residents", "import", &demo("residents.csv")]);
-    for user in ["admin", "worker"] {
-        let added = workspace
-            .wangge_with_input(&["users", "add", user, "--name", user], "secret-password\n");
-        assert!(added.status.success());
-    }
-    run(
-        &workspace,
-        &["users", "grant", "admin", "unit-admin", "420202001"],
-    );
-    run(
-        &workspace,
-        &["users", "grant", "worker", "grid-worker", "420202001001001"],
-    );
+    workspace.import_demo("residents", "residents.csv");
+    workspace.add_user("admin", "admin", &[("unit-admin", "420202001")]);
+    workspace.add_user("worker", "worker", &[("grid-worker", "420202001001001")]);
     let server = workspace.serve(&[]);
-    let worker = server.sign_in("worker", "secret-password").await;
-    let admin = server.sign_in("admin", "secret-password").await;
+    let worker = server.sign_in("worker", TEST_PASSWORD).await;
+    let admin = server.sign_in("admin", TEST_PASSWORD).await;
 
     let (status, body) = server
         .api(
@@ -163,9 +133,7 @@ async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["id_number"], "420202194405120116");
 
-    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&workspace.sqlite_url())
-        .await
-        .expect("db");
+    let mut db = workspace.database().await;
     let (actor, detail): (String, String) =
         sqlx::query_as("SELECT actor, detail FROM audit_log WHERE action = 'resident.unmasked'")
             .fetch_one(&mut db)

@@ -2,37 +2,14 @@
 //! cookie, grants that reach a subtree, and the rules of who may grant what.
 
 use serde_json::{Value, json};
-use wangge_tests::{Server, Workspace};
+use wangge_tests::{Server, TEST_PASSWORD, Workspace};
 
 fn setup() -> (Workspace, Server) {
     let workspace = Workspace::sqlite();
-    let units =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../host/data/demo/units.csv");
-    let imported = workspace.wangge(&["units", "import", units.to_str().expect("utf-8")]);
-    assert!(
-        imported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
-    );
-    for (user, name) in [
-        ("admin", "街道管理员"),
-        ("worker", "网格员小王"),
-        ("li", "李阿姨"),
-    ] {
-        let added = workspace
-            .wangge_with_input(&["users", "add", user, "--name", name], "secret-password\n");
-        assert!(
-            added.status.success(),
-            "{}",
-            String::from_utf8_lossy(&added.stderr)
-        );
-    }
-    let granted = workspace.wangge(&["users", "grant", "admin", "unit-admin", "420202001"]);
-    assert!(
-        granted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&granted.stderr)
-    );
+    workspace.import_demo("units", "units.csv");
+    workspace.add_user("admin", "街道管理员", &[("unit-admin", "420202001")]);
+    workspace.add_user("worker", "网格员小王", &[]);
+    workspace.add_user("li", "李阿姨", &[]);
     let server = workspace.serve(&[]);
     (workspace, server)
 }
@@ -73,10 +50,10 @@ async fn sign_in_by_token_or_cookie_and_out() {
     let (_workspace, server) = setup();
     let wrong = sign_in(&server, "admin", "not-the-password").await;
     assert_eq!(wrong.status(), 401);
-    let unknown = sign_in(&server, "nobody", "secret-password").await;
+    let unknown = sign_in(&server, "nobody", TEST_PASSWORD).await;
     assert_eq!(unknown.status(), 401);
 
-    let response = sign_in(&server, "admin", "secret-password").await;
+    let response = sign_in(&server, "admin", TEST_PASSWORD).await;
     let cookie = response
         .headers()
         .get("set-cookie")
@@ -126,7 +103,7 @@ async fn sign_in_by_token_or_cookie_and_out() {
 #[tokio::test]
 async fn grants_follow_the_subtree_and_rank_rules() {
     let (workspace, server) = setup();
-    let admin = server.sign_in("admin", "secret-password").await;
+    let admin = server.sign_in("admin", TEST_PASSWORD).await;
     assert_eq!(
         grant(&server, &admin, "worker", "grid-worker", "420202001001001")
             .await
@@ -139,7 +116,7 @@ async fn grants_follow_the_subtree_and_rank_rules() {
     assert_eq!(status, 400);
     assert!(body.contains("unknown role `chief`"), "{body}");
 
-    let worker = server.sign_in("worker", "secret-password").await;
+    let worker = server.sign_in("worker", TEST_PASSWORD).await;
     let (status, body) = grant(&server, &worker, "li", "unit-admin", "420202001001001").await;
     assert_eq!(status, 403);
     assert!(body.contains("ranks above your own"), "{body}");
@@ -152,10 +129,7 @@ async fn grants_follow_the_subtree_and_rank_rules() {
     let (status, _) = grant(&server, &worker, "li", "resident", "420202001001002").await;
     assert_eq!(status, 403, "not the worker's grid");
 
-    let db_url = workspace.sqlite_url();
-    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db_url)
-        .await
-        .expect("db");
+    let mut db = workspace.database().await;
     let actors: Vec<String> =
         sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'grant.added' ORDER BY id")
             .fetch_all(&mut db)

@@ -2,16 +2,7 @@
 //! community level and exact below it.
 
 use serde_json::{Value, json};
-use wangge_tests::Workspace;
-
-fn run(workspace: &Workspace, args: &[&str]) {
-    let output = workspace.wangge(args);
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use wangge_tests::{TEST_PASSWORD, Workspace};
 
 fn cell<'a>(list: &'a Value, key: &str) -> &'a Value {
     list.as_array()
@@ -22,29 +13,13 @@ fn cell<'a>(list: &'a Value, key: &str) -> &'a Value {
 #[tokio::test]
 async fn small_cells_are_suppressed_above_community_level() {
     let workspace = Workspace::sqlite();
-    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../host/data/demo");
-    for (what, file) in [("units", "units.csv"), ("residents", "residents.csv")] {
-        run(
-            &workspace,
-            &[what, "import", demo.join(file).to_str().expect("utf-8")],
-        );
-    }
-    for user in ["leader", "community", "li"] {
-        let added = workspace
-            .wangge_with_input(&["users", "add", user, "--name", user], "secret-password\n");
-        assert!(added.status.success());
-    }
-    run(&workspace, &["users", "grant", "leader", "leader", "4202"]);
-    run(
-        &workspace,
-        &["users", "grant", "community", "unit-admin", "420202001001"],
-    );
-    run(
-        &workspace,
-        &["users", "grant", "li", "resident", "420202001001001"],
-    );
+    workspace.import_demo("units", "units.csv");
+    workspace.import_demo("residents", "residents.csv");
+    workspace.add_user("leader", "leader", &[("leader", "4202")]);
+    workspace.add_user("community", "community", &[("unit-admin", "420202001001")]);
+    workspace.add_user("li", "li", &[("resident", "420202001001001")]);
     let server = workspace.serve(&[]);
-    let li = server.sign_in("li", "secret-password").await;
+    let li = server.sign_in("li", TEST_PASSWORD).await;
     for (category, times) in [("safety-hazard", 3), ("environment", 6)] {
         for _ in 0..times {
             let (status, _) = server
@@ -59,7 +34,7 @@ async fn small_cells_are_suppressed_above_community_level() {
         }
     }
 
-    let leader = server.sign_in("leader", "secret-password").await;
+    let leader = server.sign_in("leader", TEST_PASSWORD).await;
     let (status, city) = server
         .api(&leader, "GET", "/api/stats?unit=4202", json!(null))
         .await;
@@ -77,7 +52,7 @@ async fn small_cells_are_suppressed_above_community_level() {
         .unwrap_or_default();
     assert_eq!(today_total, 9, "{}", city["events"]["by_day"]);
 
-    let community = server.sign_in("community", "secret-password").await;
+    let community = server.sign_in("community", TEST_PASSWORD).await;
     let (status, own) = server
         .api(
             &community,

@@ -70,6 +70,14 @@ pub fn manifest(package: &str) -> PathBuf {
         .join("plugin.toml")
 }
 
+/// The password of every user the tests create.
+pub const TEST_PASSWORD: &str = "secret-password";
+
+/// A file of the demo data in `host/data/demo/`.
+pub fn demo_file(file: &str) -> PathBuf {
+    workspace_root().join("host/data/demo").join(file)
+}
+
 /// Which database a test host uses.
 #[derive(Debug, Clone)]
 pub enum Database {
@@ -122,6 +130,46 @@ impl Workspace {
     /// Runs `wangge ARGS` to completion.
     pub fn wangge(&self, args: &[&str]) -> Output {
         self.command().args(args).output().expect("wangge runs")
+    }
+
+    /// Runs `wangge ARGS`, asserts it succeeded, and returns its standard output.
+    pub fn run(&self, args: &[&str]) -> String {
+        let output = self.wangge(args);
+        assert!(
+            output.status.success(),
+            "wangge {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Imports `host/data/demo/FILE` with `wangge WHAT import` (`units` or `residents`).
+    pub fn import_demo(&self, what: &str, file: &str) -> String {
+        let path = demo_file(file);
+        self.run(&[what, "import", path.to_str().expect("utf-8 path")])
+    }
+
+    /// Creates a user whose password is [`TEST_PASSWORD`] and grants it (role, unit) pairs.
+    pub fn add_user(&self, username: &str, display_name: &str, grants: &[(&str, &str)]) {
+        let added = self.wangge_with_input(
+            &["users", "add", username, "--name", display_name],
+            &format!("{TEST_PASSWORD}\n"),
+        );
+        assert!(
+            added.status.success(),
+            "users add {username}: {}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+        for (role, unit) in grants {
+            self.run(&["users", "grant", username, role, unit]);
+        }
+    }
+
+    /// A connection to this workspace's SQLite database, to check what was stored.
+    pub async fn database(&self) -> sqlx::SqliteConnection {
+        <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.sqlite_url())
+            .await
+            .expect("open the host's database")
     }
 
     /// Runs `wangge ARGS` with `input` on standard input.
