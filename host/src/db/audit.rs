@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Db, now_ms};
+use crate::grid::unit_code::subtree_end;
 
 /// One audit entry to write.
 #[derive(Debug, Clone)]
@@ -56,18 +57,6 @@ impl Db {
         .await?;
         Ok(())
     }
-
-    /// The newest entries with `action`, newest first.
-    pub async fn audit_by_action(&self, action: &str, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
-        sqlx::query_as(
-            "SELECT id, at, actor, action, subject, unit_code, detail FROM audit_log \
-             WHERE action = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(action)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await
-    }
 }
 
 impl Db {
@@ -83,7 +72,7 @@ impl Db {
              WHERE unit_code >= $1 AND unit_code < $2 AND id < $3 ORDER BY id DESC LIMIT $4",
         )
         .bind(unit_code)
-        .bind(format!("{unit_code}:"))
+        .bind(subtree_end(unit_code))
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(self.pool())

@@ -5,6 +5,7 @@ use sqlx::Row;
 
 use super::{Db, now_ms};
 use crate::grid::unit_code::parent_of;
+use crate::grid::unit_code::subtree_end;
 use crate::grid::workflow::{EventState, Transition};
 
 /// A category with its SLA.
@@ -239,7 +240,7 @@ impl Db {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(unit_code)
-            .bind(format!("{unit_code}:"))
+            .bind(subtree_end(unit_code))
             .bind(limit)
             .fetch_all(self.pool())
             .await?;
@@ -438,7 +439,7 @@ impl Db {
             "SELECT code FROM units WHERE code >= $1 AND code < $2 AND level = 'grid'",
         )
         .bind(unit_code)
-        .bind(format!("{unit_code}:"))
+        .bind(subtree_end(unit_code))
         .fetch_all(&mut *tx)
         .await?;
         let now = now_ms();

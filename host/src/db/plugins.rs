@@ -64,15 +64,6 @@ pub struct NewPlugin<'a> {
 }
 
 impl Db {
-    /// The digest registered for `id`@`version`, if any.
-    pub async fn registered_digest(&self, id: &str, version: &str) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar("SELECT digest FROM plugins WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(version)
-            .fetch_optional(self.pool())
-            .await
-    }
-
     /// Stores the plugin version and its installation in one transaction. `replace` allows
     /// swapping the component of an already registered version (local development).
     pub async fn register_plugin(

@@ -5,6 +5,7 @@ use sqlx::Row;
 
 use super::{Db, now_ms};
 use crate::grid::resident::{NewResident, gender_name};
+use crate::grid::unit_code::subtree_end;
 
 /// A stored resident, unmasked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,12 @@ pub struct StoredResident {
     pub grid_code: String,
     /// Tags.
     pub tags: Vec<String>,
+}
+
+/// Parses a page cursor `GRID_CODE:ID` (the last resident of the previous page).
+pub fn parse_cursor(cursor: &str) -> Option<(&str, i64)> {
+    let (grid, id) = cursor.split_once(':')?;
+    Some((grid, id.parse().ok()?))
 }
 
 /// A scoped, filtered page of residents.
@@ -144,7 +151,7 @@ impl Db {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(query.unit_code)
-            .bind(format!("{}:", query.unit_code))
+            .bind(subtree_end(query.unit_code))
             .bind(after_grid)
             .bind(after_id)
             .bind(query.population_type)

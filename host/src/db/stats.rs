@@ -5,6 +5,7 @@
 use sqlx::Row;
 
 use super::{Backend, Db};
+use crate::grid::unit_code::subtree_end;
 
 /// One group and its count.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +39,7 @@ impl Db {
     ) -> sqlx::Result<Vec<Count>> {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(unit_code)
-            .bind(format!("{unit_code}:"));
+            .bind(subtree_end(unit_code));
         if let Some(extra) = extra {
             query = query.bind(extra);
         }

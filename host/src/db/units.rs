@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use super::{Db, now_ms};
-use crate::grid::unit_code::{level_of, parent_of};
+use crate::grid::unit_code::{level_of, parent_of, subtree_end};
 use crate::grid::unit_import::UnitRow;
 
 /// A stored unit.
@@ -29,12 +29,6 @@ pub struct ImportCounts {
     pub created: usize,
     /// Units whose name or boundary was updated.
     pub updated: usize,
-}
-
-/// The exclusive upper bound of the codes under `code`: every descendant's code is `code`
-/// followed by digits, and `:` sorts right after `9`.
-fn subtree_end(code: &str) -> String {
-    format!("{code}:")
 }
 
 fn level_name(code: &str) -> String {

@@ -1,6 +1,10 @@
 //! Masking of sensitive fields for every response, page and export, unless the viewer
 //! holds the sensitive-data grant: `420202********1234`, `138****5678`.
 
+/// Shortest reason accepted for an unmasked read, from a person or a plugin: a word or two
+/// is not a reason.
+pub const MIN_UNMASK_REASON_CHARS: usize = 4;
+
 /// An 18-character ID number keeps its 6-digit region and last 4 characters.
 pub fn mask_id_number(id_number: &str) -> String {
     mask_middle(id_number, 6, 4)

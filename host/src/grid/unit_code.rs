@@ -60,6 +60,13 @@ pub fn is_within(code: &str, ancestor: &str) -> bool {
     code.starts_with(ancestor)
 }
 
+/// The exclusive upper bound of the codes in the subtree of `code`: every descendant's code
+/// is `code` followed by digits, and `:` sorts right after `9`. Scope queries are the range
+/// `code <= c < subtree_end(code)` on an index.
+pub fn subtree_end(code: &str) -> String {
+    format!("{code}:")
+}
+
 /// The level directly below `level`; none for grids.
 pub fn child_level(level: Level) -> Option<Level> {
     match level {

@@ -37,6 +37,25 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+/// `text` trimmed, if it has `min` to `max` characters; else `Invalid` naming `field`.
+pub fn text_field<'a>(
+    field: &'static str,
+    text: &'a str,
+    min: usize,
+    max: usize,
+) -> Result<&'a str, ApiError> {
+    let text = text.trim();
+    let chars = text.chars().count();
+    if (min..=max).contains(&chars) {
+        Ok(text)
+    } else {
+        Err(ApiError::Invalid {
+            field,
+            problem: format!("expected {min} to {max} characters, got {chars}"),
+        })
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         Self::Internal(error.into())

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::api_error::ApiError;
+use super::api_error::{ApiError, text_field};
 use super::current_user::CurrentUser;
 use crate::auth::{Grants, Role};
 use crate::db::events::{MoveDetails, MoveError, NewEvent, StoredEvent};
@@ -86,19 +86,8 @@ async fn report(
             body.unit
         )));
     }
-    let title = body.title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(ApiError::Invalid {
-            field: "title",
-            problem: "expected 1 to 100 characters".into(),
-        });
-    }
-    if body.description.chars().count() > 2000 {
-        return Err(ApiError::Invalid {
-            field: "description",
-            problem: "at most 2000 characters".into(),
-        });
-    }
+    let title = text_field("title", &body.title, 1, 100)?;
+    let description_text = text_field("description", &body.description, 0, 2000)?;
     let categories = state.db().event_categories().await?;
     if !categories.iter().any(|c| c.code == body.category) {
         return Err(ApiError::Invalid {
@@ -115,7 +104,7 @@ async fn report(
         .report_event(&NewEvent {
             category: &body.category,
             title,
-            description: body.description.trim(),
+            description: description_text,
             unit_code: &body.unit,
             reporter: &reporter,
         })

@@ -38,7 +38,7 @@ fn contract_role(role: Role) -> Option<bindings::Role> {
 /// The unit a user acts at on this installation's pages: their most specific grant inside
 /// its scope, else the installation's unit when a grant covers it, else none.
 fn home_unit(grants: &Grants, installation: &Installation) -> Option<String> {
-    let scope = &installation.unit_code;
+    let scope = &installation.unit.code;
     let inside = grants
         .0
         .iter()

@@ -13,8 +13,8 @@ use super::api_error::ApiError;
 use super::current_user::CurrentUser;
 use crate::auth::Role;
 use crate::db::audit::AuditEntry;
-use crate::db::residents::StoredResident;
-use crate::grid::masking::{mask_id_number, mask_phone};
+use crate::db::residents::{StoredResident, parse_cursor};
+use crate::grid::masking::{MIN_UNMASK_REASON_CHARS, mask_id_number, mask_phone};
 
 /// Rows per page unless asked for fewer.
 const MAX_PAGE: i64 = 200;
@@ -77,15 +77,10 @@ async fn list(
     }
     let after = match &query.after {
         None => None,
-        Some(cursor) => {
-            let parsed = cursor
-                .split_once(':')
-                .and_then(|(grid, id)| Some((grid, id.parse::<i64>().ok()?)));
-            Some(parsed.ok_or(ApiError::Invalid {
-                field: "after",
-                problem: "expected GRID_CODE:ID from the previous page's `next`".into(),
-            })?)
-        }
+        Some(cursor) => Some(parse_cursor(cursor).ok_or(ApiError::Invalid {
+            field: "after",
+            problem: "expected GRID_CODE:ID from the previous page's `next`".into(),
+        })?),
     };
     let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let rows = state
@@ -105,9 +100,6 @@ struct UnmaskRequest {
     reason: String,
 }
 
-/// Shortest reason accepted for an unmasked read: a word or two is not a reason.
-const MIN_REASON_CHARS: usize = 4;
-
 async fn unmask(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -115,11 +107,11 @@ async fn unmask(
     Json(body): Json<UnmaskRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let reason = body.reason.trim();
-    if reason.chars().count() < MIN_REASON_CHARS {
+    if reason.chars().count() < MIN_UNMASK_REASON_CHARS {
         return Err(ApiError::Invalid {
             field: "reason",
             problem: format!(
-                "state why you need the unmasked record (at least {MIN_REASON_CHARS} characters)"
+                "state why you need the unmasked record (at least {MIN_UNMASK_REASON_CHARS} characters)"
             ),
         });
     }

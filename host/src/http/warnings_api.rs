@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::api_error::ApiError;
+use super::api_error::{ApiError, text_field};
 use super::current_user::CurrentUser;
 use crate::auth::Role;
 use crate::db::audit::AuditEntry;
@@ -46,23 +46,12 @@ async fn push(
             request.unit
         )));
     }
-    let title = request.title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(ApiError::Invalid {
-            field: "title",
-            problem: "expected 1 to 100 characters".into(),
-        });
-    }
-    if request.body.chars().count() > 2000 {
-        return Err(ApiError::Invalid {
-            field: "body",
-            problem: "at most 2000 characters".into(),
-        });
-    }
+    let title = text_field("title", &request.title, 1, 100)?;
+    let body_text = text_field("body", &request.body, 0, 2000)?;
     let title = format!("风险预警：{title}");
     let grids = state
         .db()
-        .push_warning(&request.unit, &title, request.body.trim())
+        .push_warning(&request.unit, &title, body_text)
         .await?;
     state
         .db()

@@ -36,7 +36,7 @@ impl Catalog {
                     tracing::info!(
                         plugin = %plugin_id,
                         version = %plugin.installation.manifest.version,
-                        unit = %plugin.installation.unit_code,
+                        unit = %plugin.installation.unit.code,
                         cache = ?outcome,
                         "plugin loaded"
                     );
@@ -85,7 +85,6 @@ pub async fn load_installation(
         id: record.id,
         config: effective(&manifest, &record.config),
         unit: contract_unit(&record.unit_code, &record.unit_name)?,
-        unit_code: record.unit_code,
         grants,
         storage: InstallationStorage::new(db.clone(), record.id, limits.storage_quota_bytes),
         db: db.clone(),

@@ -19,9 +19,8 @@ pub struct Installation {
     pub id: i64,
     /// The plugin's manifest.
     pub manifest: Manifest,
-    /// The unit it is installed at.
-    pub unit_code: String,
-    /// That unit as plugins see it.
+    /// The unit it is installed at (its subtree is the installation's scope), as plugins
+    /// see it.
     pub unit: Unit,
     /// Permissions the admin granted.
     pub grants: Vec<Permission>,

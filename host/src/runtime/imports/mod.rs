@@ -45,7 +45,7 @@ impl CallState {
                 actor: &installation.actor(),
                 action: "permission.denied",
                 subject: import,
-                unit_code: Some(&installation.unit_code),
+                unit_code: Some(&installation.unit.code),
                 detail: json!({ "permission": permission.to_string() }),
             })
             .await

@@ -7,9 +7,9 @@ use serde_json::json;
 use wangge_registry::Permission;
 
 use crate::db::audit::AuditEntry;
-use crate::db::residents::{ResidentQuery, StoredResident};
+use crate::db::residents::{ResidentQuery, StoredResident, parse_cursor};
 use crate::grid::calendar::today_in_china;
-use crate::grid::masking::{mask_id_number, mask_phone};
+use crate::grid::masking::{MIN_UNMASK_REASON_CHARS, mask_id_number, mask_phone};
 use crate::grid::resident::PopulationType as StoredPopulationType;
 use crate::grid::unit_code::is_within;
 use crate::runtime::bindings::PluginError;
@@ -21,9 +21,6 @@ type Answer<T> = wasmtime::Result<Result<T, PluginError>>;
 
 /// Rows one query may return; plugins page with `after`.
 const MAX_ROWS: u32 = 500;
-
-/// Shortest reason accepted for an unmasked read.
-const MIN_REASON_CHARS: usize = 4;
 
 fn host_fault(error: sqlx::Error) -> wasmtime::Error {
     wasmtime::format_err!("resident records: {error}")
@@ -106,7 +103,7 @@ impl CallState {
             .await
             .map_err(host_fault)?;
         Ok(match found {
-            Some(r) if is_within(&r.grid_code, &self.installation.unit_code) => Ok(r),
+            Some(r) if is_within(&r.grid_code, &self.installation.unit.code) => Ok(r),
             _ => Err(not_found()),
         })
     }
@@ -163,7 +160,7 @@ impl Host for CallState {
         {
             return Ok(Err(e));
         }
-        let scope = self.installation.unit_code.clone();
+        let scope = self.installation.unit.code.clone();
         // A narrower prefix inside the scope is honoured; a broader one is clipped to it.
         let unit = match filter.grid_prefix.as_deref() {
             None => scope.clone(),
@@ -182,10 +179,7 @@ impl Host for CallState {
         }
         let after = match filter.after.as_deref() {
             None => None,
-            Some(cursor) => match cursor
-                .split_once(':')
-                .and_then(|(grid, id)| Some((grid, id.parse::<i64>().ok()?)))
-            {
+            Some(cursor) => match parse_cursor(cursor) {
                 Some(after) => Some(after),
                 None => {
                     return Ok(Err(PluginError::Invalid(
@@ -233,9 +227,9 @@ impl Host for CallState {
             return Ok(Err(e));
         }
         let reason = reason.trim();
-        if reason.chars().count() < MIN_REASON_CHARS {
+        if reason.chars().count() < MIN_UNMASK_REASON_CHARS {
             return Ok(Err(PluginError::Invalid(format!(
-                "reason: state why the unmasked record is needed (at least {MIN_REASON_CHARS} characters)"
+                "reason: state why the unmasked record is needed (at least {MIN_UNMASK_REASON_CHARS} characters)"
             ))));
         }
         let resident = match self.resident_in_scope(&id).await? {
