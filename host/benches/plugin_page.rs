@@ -143,7 +143,7 @@ async fn main() -> anyhow::Result<()> {
     let about = latency(&catalog, "/about", LATENCY_ITERATIONS).await;
     let counter = latency(&catalog, "/", STORAGE_ITERATIONS).await;
 
-    let state = AppState::new(host.db, host.runtime, host.metrics, catalog);
+    let state = AppState::new(host.db, host.runtime, host.metrics, catalog, host.calendar);
     let router = app(state).route(
         "/native/about",
         get(|| async { page("关于", PreEscaped(ABOUT_HTML.to_owned())) }),

@@ -41,6 +41,11 @@ impl StorageArgs {
     pub fn cache_dir(&self) -> PathBuf {
         self.data_dir.join("cache").join("components")
     }
+
+    /// The operator's additions to the working-day calendar (optional).
+    pub fn calendar_path(&self) -> PathBuf {
+        self.data_dir.join("working-calendar.toml")
+    }
 }
 
 /// Limits on plugin calls; each defaults to the constant documented in `runtime::limits`.

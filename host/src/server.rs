@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{LimitArgs, StorageArgs};
 use crate::db::Db;
+use crate::grid::calendar::WorkingCalendar;
 use crate::http::{AppState, app};
 use crate::metrics::Metrics;
 use crate::plugins::Catalog;
@@ -18,6 +19,8 @@ pub struct Host {
     pub runtime: Runtime,
     /// Metrics.
     pub metrics: Arc<Metrics>,
+    /// The working-day calendar: the shipped years plus the data directory's own.
+    pub calendar: Arc<WorkingCalendar>,
 }
 
 impl Host {
@@ -31,17 +34,25 @@ impl Host {
         })?;
         let db = Db::connect(&storage.database_url()).await?;
         let runtime = Runtime::new(limits.limits()?, &storage.cache_dir())?;
+        let calendar = WorkingCalendar::builtin_with_overrides(&storage.calendar_path())?;
         Ok(Self {
             db,
             runtime,
             metrics: Arc::new(Metrics::default()),
+            calendar: Arc::new(calendar),
         })
     }
 
     /// Loads the installed plugins and returns the HTTP state.
     pub async fn into_state(self) -> anyhow::Result<AppState> {
         let catalog = Catalog::load(&self.db, &self.runtime, &self.metrics).await?;
-        Ok(AppState::new(self.db, self.runtime, self.metrics, catalog))
+        Ok(AppState::new(
+            self.db,
+            self.runtime,
+            self.metrics,
+            catalog,
+            self.calendar,
+        ))
     }
 }
 

@@ -56,7 +56,7 @@ fn files_that_are_not_plugin_components_are_refused() {
         (
             "empty-component.wasm",
             b"\0asm\x0d\0\x01\0",
-            "does not implement the wangge:plugin/plugin@1.0.0 world",
+            "does not implement the wangge:plugin/plugin world",
         ),
     ];
     for (name, bytes, expected) in cases {

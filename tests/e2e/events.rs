@@ -57,11 +57,17 @@ impl<'a> Api<'a> {
 }
 
 async fn report(api: &Api<'_>, category: &str) -> i64 {
+    // The safety-hazard category requires its custom field (migration 0006).
+    let attributes = if category == "safety-hazard" {
+        json!({ "hazard_type": "消防" })
+    } else {
+        json!({})
+    };
     let (status, body) = api
         .call(
             "POST",
             "/api/events",
-            json!({ "category": category, "title": "楼道堆放杂物", "description": "三单元楼道", "unit": "420202001001001" }),
+            json!({ "category": category, "title": "楼道堆放杂物", "description": "三单元楼道", "unit": "420202001001001", "attributes": attributes }),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -79,7 +85,10 @@ async fn an_event_goes_from_report_to_evaluation_with_each_role_checked() {
     let (status, body) = li
         .call("POST", "/api/events", json!({ "category": "nonsense", "title": "x", "description": "", "unit": "420202001001001" }))
         .await;
-    assert_eq!((status, body["field"].as_str()), (400, Some("category")));
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("category"))
+    );
     let id = report(&li, "safety-hazard").await;
 
     assert!(
@@ -97,7 +106,7 @@ async fn an_event_goes_from_report_to_evaluation_with_each_role_checked() {
 
     let (status, body) = admin.act(id, "dispatch", json!({})).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (400, Some("dispatched_to"))
     );
     assert_eq!(
@@ -117,7 +126,7 @@ async fn an_event_goes_from_report_to_evaluation_with_each_role_checked() {
     let (status, body) = worker.act(id, "accept", json!({})).await;
     assert_eq!(status, 409, "{body}");
     assert!(
-        body["error"]
+        body["error"]["message"]
             .as_str()
             .is_some_and(|e| e.contains("possible: return, close")),
         "{body}"

@@ -1,13 +1,23 @@
 //! End-to-end tests: the real `wangge` binary, real components, real HTTP, real databases.
 //! One test binary with a module per concern, so it compiles once.
 
+mod api_errors;
 mod bad_input;
+mod base_data;
 mod breaker;
+mod contract_versions;
+mod demo_seed;
 mod events;
 mod hello;
 mod hostile;
+mod lifecycle;
+mod open311;
+mod openapi;
+mod plugin_events;
 mod plugin_residents;
+mod registry;
 mod residents;
 mod sessions;
 mod stats;
 mod units;
+mod workflow_matrix;

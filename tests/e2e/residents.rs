@@ -128,7 +128,10 @@ async fn lists_are_scoped_and_masked_and_unmasking_is_audited() {
     let (status, body) = server
         .api(&worker, "POST", &unmask, json!({ "reason": " " }))
         .await;
-    assert_eq!((status, body["field"].as_str()), (400, Some("reason")));
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("reason"))
+    );
     let (status, body) = server.api(&worker, "POST", &unmask, reason).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["id_number"], "420202194405120116");

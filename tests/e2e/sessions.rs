@@ -1,5 +1,6 @@
 //! Users, sign-in and grants over the real API: sessions by bearer token or HttpOnly
-//! cookie, grants that reach a subtree, and the rules of who may grant what.
+//! cookie, grants that reach a subtree, the rules of who may grant what, and failed sign-ins
+//! audited and throttled.
 
 use serde_json::{Value, json};
 use wangge_tests::{Server, TEST_PASSWORD, Workspace};
@@ -136,4 +137,53 @@ async fn grants_follow_the_subtree_and_rank_rules() {
             .await
             .expect("audit");
     assert_eq!(actors, ["cli", "user:admin", "user:worker"]);
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_audited_and_throttled() {
+    let workspace = Workspace::sqlite();
+    workspace.import_demo("units", "units.csv");
+    workspace.add_user("worker", "网格员", &[("grid-worker", "420202001001001")]);
+    let server = workspace.serve(&[]);
+    let attempt = |username: &'static str, password: &'static str| {
+        server
+            .client()
+            .post(format!("{}/api/session", server.base()))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+    };
+    for _ in 0..5 {
+        let response = attempt("worker", "wrong-password").await.expect("request");
+        assert_eq!(response.status(), 401);
+    }
+    let blocked = attempt("worker", TEST_PASSWORD).await.expect("request");
+    assert_eq!(
+        blocked.status(),
+        429,
+        "even the right password waits out the window"
+    );
+    let body: Value = blocked.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "too_many_requests");
+    let unknown = attempt("nobody", "whatever-password")
+        .await
+        .expect("request");
+    assert_eq!(
+        unknown.status(),
+        401,
+        "an unknown name reads like a wrong password"
+    );
+
+    let mut db = workspace.database().await;
+    let audited: Vec<(String, String)> = sqlx::query_as(
+        "SELECT actor, subject FROM audit_log WHERE action = 'session.sign_in_failed' ORDER BY id",
+    )
+    .fetch_all(&mut db)
+    .await
+    .expect("audit rows");
+    assert_eq!(audited.len(), 6, "{audited:?}");
+    assert_eq!(
+        audited[0],
+        ("anonymous".to_owned(), "user:worker".to_owned())
+    );
+    assert_eq!(audited[5].1, "user:nobody");
 }

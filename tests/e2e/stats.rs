@@ -20,14 +20,18 @@ async fn small_cells_are_suppressed_above_community_level() {
     workspace.add_user("li", "li", &[("resident", "420202001001001")]);
     let server = workspace.serve(&[]);
     let li = server.sign_in("li", TEST_PASSWORD).await;
-    for (category, times) in [("safety-hazard", 3), ("environment", 6)] {
+    // Each category with its required custom field (migration 0006).
+    for (category, times, attributes) in [
+        ("safety-hazard", 3, json!({ "hazard_type": "用电" })),
+        ("environment", 6, json!({ "issue": "污水" })),
+    ] {
         for _ in 0..times {
             let (status, _) = server
                 .api(
                     &li,
                     "POST",
                     "/api/events",
-                    json!({ "category": category, "title": "t", "description": "", "unit": "420202001001001" }),
+                    json!({ "category": category, "title": "t", "description": "", "unit": "420202001001001", "attributes": attributes }),
                 )
                 .await;
             assert_eq!(status, 201);

@@ -6,6 +6,7 @@
 //! them with `WANGGE_BIN` and `WANGGE_COMPONENTS_DIR`.
 
 pub mod postgres;
+pub mod registry;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -8,13 +8,6 @@ use crate::{cargo, plugins};
 /// Where the demo keeps its database and compiled-component cache.
 const DATA_DIR: &str = "wangge-data";
 
-/// The demo's unit tree: 湖北省 → 黄石市 → its districts, with streets, communities and
-/// grids under 黄石港区.
-const DEMO_UNITS: &str = "host/data/demo/units.csv";
-
-/// Invented residents of the demo grids.
-const DEMO_RESIDENTS: &str = "host/data/demo/residents.csv";
-
 /// A demo user: sign-in name, display name, and (role, unit) grants.
 type DemoUser = (
     &'static str,
@@ -41,7 +34,8 @@ const DEMO_USERS: [DemoUser; 4] = [
 /// The demo users' password. A demo only: real users choose their own.
 const DEMO_PASSWORD: &str = "wangge-demo";
 
-/// Written once the demo residents are in, so later runs skip the import.
+/// Written once the demo data is in, so later runs skip seeding. (The name is from when
+/// the demo imported two CSV files; kept so existing demo directories are not re-seeded.)
 const DEMO_MARKER: &str = "demo-residents-imported";
 
 /// The address the demo serves on.
@@ -58,22 +52,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
     let wangge = cargo::host_binary();
     let data_dir = cargo::root().join(DATA_DIR);
-    let mut units = Command::new(&wangge);
-    units
-        .arg("--data-dir")
-        .arg(&data_dir)
-        .args(["units", "import"])
-        .arg(cargo::root().join(DEMO_UNITS));
-    cargo::status(units, "wangge units import (demo unit tree)")?;
-    // Residents are imported once: a second import would find them all registered.
+    // Seeded once: `demo seed` refuses a database that already has residents.
     if !data_dir.join(DEMO_MARKER).exists() {
-        let mut residents = Command::new(&wangge);
-        residents
-            .arg("--data-dir")
-            .arg(&data_dir)
-            .args(["residents", "import"])
-            .arg(cargo::root().join(DEMO_RESIDENTS));
-        cargo::status(residents, "wangge residents import (demo residents)")?;
+        let mut seed = Command::new(&wangge);
+        seed.arg("--data-dir").arg(&data_dir).args(["demo", "seed"]);
+        cargo::status(
+            seed,
+            "wangge demo seed (unit tree of 黄石市, 20 000 residents, events)",
+        )?;
         for (username, name, grants) in DEMO_USERS {
             let mut add = Command::new(&wangge);
             add.arg("--data-dir")
@@ -102,7 +88,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 )?;
             }
         }
-        std::fs::write(data_dir.join(DEMO_MARKER), "demo residents imported\n")?;
+        std::fs::write(data_dir.join(DEMO_MARKER), "demo data seeded\n")?;
     }
     for plugin in &built.bundled {
         let mut add = Command::new(&wangge);

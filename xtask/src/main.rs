@@ -17,7 +17,11 @@ Commands:
             bundled plugins and serve on http://127.0.0.1:8080 (embedded SQLite in wangge-data/)
   test      start PostgreSQL if it is stopped, build the plugins and the host, run every test
   lint      cargo fmt --check, and clippy -D warnings on the host crates and on the plugins
-  bench     build the plugins and run the plugin-page benchmark (figures for BENCHMARKS.md)
+  bench [plugin|grid]
+            run the benchmarks (figures for BENCHMARKS.md): `plugin` builds the plugins and
+            runs the plugin-page benchmark, `grid` the grid-data one (2.5 million residents
+            on SQLite and PostgreSQL; WANGGE_BENCH_RESIDENTS=100000 for a quick run); both
+            without an argument
   plugins   build every plugin and test plugin for wasm32-wasip2
 ";
 
@@ -67,21 +71,32 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
     )
 }
 
-fn bench(extra: &[String]) -> anyhow::Result<()> {
-    let built = plugins::build_all()?;
-    let mut args = vec![
-        "bench",
-        "--package",
-        "wangge-host",
-        "--bench",
-        "plugin_page",
-    ];
+/// `bench [plugin|grid] [ARGS…]`: one benchmark or both; ARGS go to the benchmark.
+fn bench(args: &[String]) -> anyhow::Result<()> {
+    let (plugin, grid, extra) = match args.first().map(String::as_str) {
+        Some("plugin") => (true, false, &args[1..]),
+        Some("grid") => (false, true, &args[1..]),
+        _ => (true, true, args),
+    };
+    if plugin {
+        let built = plugins::build_all()?;
+        run_bench(
+            "plugin_page",
+            extra,
+            &[("WANGGE_COMPONENTS_DIR", built.dir.display().to_string())],
+        )?;
+    }
+    if grid {
+        run_bench("grid_data", extra, &[])?;
+    }
+    Ok(())
+}
+
+fn run_bench(name: &str, extra: &[String], env: &[(&str, String)]) -> anyhow::Result<()> {
+    let mut args = vec!["bench", "--package", "wangge-host", "--bench", name];
     if !extra.is_empty() {
         args.push("--");
         args.extend(extra.iter().map(String::as_str));
     }
-    cargo::run_with_env(
-        &args,
-        &[("WANGGE_COMPONENTS_DIR", built.dir.display().to_string())],
-    )
+    cargo::run_with_env(&args, env)
 }

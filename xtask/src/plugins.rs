@@ -31,6 +31,17 @@ impl PluginCrate {
             .ok_or_else(|| anyhow::anyhow!("{}: no `id = \"…\"` line", path.display()))
     }
 
+    /// Its `wangge-sdk` dependency line, e.g. `wangge-sdk.workspace = true` or one with
+    /// `features = ["contract-1-0"]`.
+    fn sdk_dependency(&self) -> String {
+        std::fs::read_to_string(self.dir.join("Cargo.toml"))
+            .unwrap_or_default()
+            .lines()
+            .find(|line| line.trim_start().starts_with("wangge-sdk"))
+            .map(|line| line.trim().to_owned())
+            .unwrap_or_default()
+    }
+
     /// The built component.
     pub fn component(&self, components_dir: &Path) -> PathBuf {
         components_dir.join(format!("{}.wasm", self.package.replace('-', "_")))
@@ -75,6 +86,23 @@ pub fn crates_in(folder: &str) -> anyhow::Result<Vec<PluginCrate>> {
     Ok(found)
 }
 
+/// Package names of `crates` in groups that one cargo invocation can build: cargo unifies
+/// a dependency's features across every package of a build, so a plugin pinning an older
+/// contract (`wangge-sdk` with `contract-1-0`) would pin all the others with it. Crates with
+/// the same `wangge-sdk` dependency line build together; the default one comes first.
+pub fn build_groups<'a>(crates: impl IntoIterator<Item = &'a PluginCrate>) -> Vec<Vec<String>> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for plugin in crates {
+        let key = plugin.sdk_dependency();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, packages)) => packages.push(plugin.package.clone()),
+            None => groups.push((key, vec![plugin.package.clone()])),
+        }
+    }
+    groups.sort_by_key(|(key, _)| key.contains("features"));
+    groups.into_iter().map(|(_, packages)| packages).collect()
+}
+
 /// Installs the wasm target through rustup when the toolchain lacks it.
 pub fn ensure_wasm_target() -> anyhow::Result<()> {
     let output = Command::new("rustup")
@@ -95,16 +123,15 @@ pub fn build_all() -> anyhow::Result<Built> {
     ensure_wasm_target()?;
     let bundled = crates_in("plugins")?;
     let tests = crates_in("tests/plugins")?;
-    let packages: Vec<String> = bundled
-        .iter()
-        .chain(&tests)
-        .map(|c| c.package.clone())
-        .collect();
-    let mut args = vec!["build", "--release", "--target", WASM_TARGET];
-    for package in &packages {
-        args.extend(["--package", package.as_str()]);
+    let mut packages = Vec::new();
+    for group in build_groups(bundled.iter().chain(&tests)) {
+        let mut args = vec!["build", "--release", "--target", WASM_TARGET];
+        for package in &group {
+            args.extend(["--package", package.as_str()]);
+        }
+        cargo::run(&args)?;
+        packages.extend(group);
     }
-    cargo::run(&args)?;
     Ok(Built {
         dir: cargo::target_dir().join(WASM_TARGET).join("release"),
         packages,

@@ -35,6 +35,26 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .is_ok()
 }
 
+/// A hash no password typed at sign-in matches, checked when the user does not exist so an
+/// unknown name costs as long as a wrong password: the time taken does not tell which.
+static DECOY: std::sync::LazyLock<Option<String>> =
+    std::sync::LazyLock::new(|| hash("decoy password that nobody can sign in with").ok());
+
+/// [`verify`] against `stored`, or against a decoy when there is no user: always one full
+/// Argon2 verification, and `false` without a user. CPU-heavy: call it off the async
+/// executor (`spawn_blocking`).
+pub fn verify_in_constant_time(password: &str, stored: Option<&str>) -> bool {
+    match stored {
+        Some(stored) => verify(password, stored),
+        None => {
+            if let Some(decoy) = DECOY.as_deref() {
+                let _ = verify(password, decoy);
+            }
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +68,8 @@ mod tests {
         assert!(verify("correct horse", &first));
         assert!(!verify("wrong horse!", &first));
         assert!(!verify("correct horse", "not a hash"));
+        assert!(verify_in_constant_time("correct horse", Some(&first)));
+        assert!(!verify_in_constant_time("correct horse", None));
         assert_eq!(hash("short"), Err(PasswordError::TooShort));
     }
 }

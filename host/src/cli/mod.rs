@@ -1,7 +1,11 @@
 //! The `wangge` command line.
 
+mod csv_table;
+mod demo;
 mod events;
+mod houses;
 mod plugin;
+mod registry;
 mod residents;
 mod units;
 mod users;
@@ -44,25 +48,48 @@ enum Command {
     /// Event workflow tasks (事件).
     #[command(subcommand)]
     Events(events::EventsCommand),
+    /// Manage houses (实有房屋).
+    #[command(subcommand)]
+    Houses(houses::HousesCommand),
     /// Manage residents (实有人口).
     #[command(subcommand)]
     Residents(residents::ResidentsCommand),
     /// Manage users and their roles.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Synthetic demo data (`demo seed`).
+    #[command(subcommand)]
+    Demo(demo::DemoCommand),
+    /// The plugin registry: keys, publish, review, search, serve.
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
 }
 
 impl Cli {
     /// Runs the command.
     pub async fn run(self) -> anyhow::Result<()> {
+        // Packing, key generation and remote publishing open no database, so a developer's
+        // machine gets no data directory.
+        let command = match self.command {
+            Command::Plugin(command) if command.needs_no_database() => {
+                return command.run_without_host();
+            }
+            Command::Registry(command) if command.needs_no_database() => {
+                return command.run_without_host().await;
+            }
+            command => command,
+        };
         let host = Host::open(&self.storage, &self.limits).await?;
-        match self.command {
+        match command {
             Command::Serve { listen } => serve(listen, host.into_state().await?).await,
             Command::Plugin(command) => command.run(&host).await,
             Command::Units(command) => command.run(&host).await,
             Command::Users(command) => command.run(&host).await,
             Command::Residents(command) => command.run(&host).await,
+            Command::Houses(command) => command.run(&host).await,
             Command::Events(command) => command.run(&host).await,
+            Command::Demo(command) => command.run(&host).await,
+            Command::Registry(command) => command.run(host).await,
         }
     }
 }

@@ -1,11 +1,15 @@
-//! `wangge plugin …`: register local plugins and list what is installed.
+//! `wangge plugin …`: pack plugins, register local plugins, install and manage registry
+//! versions (`crate::plugins::lifecycle`), and list what is installed.
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use wangge_registry::Package;
 
 use crate::db::plugins::Registration;
+use crate::plugins::lifecycle::{self, Lifecycle};
 use crate::plugins::{AddOptions, add_local_plugin};
+use crate::registry_service::Actor;
 use crate::runtime::compile_cache::CacheOutcome;
 use crate::server::Host;
 
@@ -32,14 +36,156 @@ pub enum PluginCommand {
         #[arg(long)]
         replace: bool,
     },
-    /// List installed plugins.
+    /// Install an approved registry version at a unit, granting what it asks for.
+    Install {
+        /// Plugin id.
+        plugin: String,
+        #[command(flatten)]
+        target: Target,
+        /// Install this version instead of the newest approved one.
+        #[arg(long)]
+        version: Option<String>,
+        #[command(flatten)]
+        consent: Consent,
+        /// A config value, KEY=VALUE, checked against the manifest's config schema.
+        #[arg(long = "config", value_name = "KEY=VALUE")]
+        config: Vec<String>,
+    },
+    /// Upgrade an installation to a newer approved version; added permissions need granting.
+    Upgrade {
+        /// Plugin id.
+        plugin: String,
+        #[command(flatten)]
+        target: Target,
+        /// Upgrade to this version instead of the newest approved one.
+        #[arg(long)]
+        version: Option<String>,
+        #[command(flatten)]
+        consent: Consent,
+        /// A config change, KEY=VALUE.
+        #[arg(long = "config", value_name = "KEY=VALUE")]
+        config: Vec<String>,
+    },
+    /// Return an installation to the version before its last upgrade (data kept).
+    Rollback {
+        /// Plugin id.
+        plugin: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Switch an installation off: its pages answer "disabled by the administrator".
+    Disable {
+        /// Plugin id.
+        plugin: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Switch a disabled installation back on.
+    Enable {
+        /// Plugin id.
+        plugin: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Uninstall, keeping, exporting (JSON) or purging the installation's data.
+    Uninstall {
+        /// Plugin id.
+        plugin: String,
+        #[command(flatten)]
+        target: Target,
+        /// `keep` (for a reinstall here), `export FILE.json` (then removed), or `purge`.
+        #[arg(long, num_args = 1..=2, value_names = ["keep|export|purge", "FILE"], required = true)]
+        data: Vec<String>,
+    },
+    /// List installations: unit, version, state, package digest, permissions.
     List,
+    /// Pack a plugin into a `.wgp` package; the same files always give the same digest.
+    Package {
+        /// The manifest.
+        #[arg(long, default_value = "plugin.toml")]
+        manifest: PathBuf,
+        /// The component, built for wasm32-wasip2.
+        #[arg(long)]
+        component: PathBuf,
+        /// The README reviewers and admins read.
+        #[arg(long, default_value = "README.md")]
+        readme: PathBuf,
+        /// A folder of static assets (css, images, fonts) [default: none].
+        #[arg(long)]
+        assets: Option<PathBuf>,
+        /// Where to write the package.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+}
+
+/// The installation's unit.
+#[derive(Debug, clap::Args)]
+pub struct Target {
+    /// Code of the unit the installation is at (it covers the unit's subtree).
+    #[arg(long)]
+    unit: String,
+}
+
+/// The administrator's consent to the permissions a version asks for.
+#[derive(Debug, clap::Args)]
+pub struct Consent {
+    /// Grant one requested permission (repeat for each).
+    #[arg(long = "grant", value_name = "PERMISSION")]
+    grant: Vec<String>,
+    /// Grant every permission the version asks for, as listed.
+    #[arg(long)]
+    grant_all_requested: bool,
+}
+
+impl Consent {
+    fn grants(self) -> lifecycle::consent::Grants {
+        lifecycle::consent::Grants {
+            named: self.grant,
+            all_requested: self.grant_all_requested,
+        }
+    }
+}
+
+fn step(text: &str) {
+    eprintln!("… {text}");
 }
 
 impl PluginCommand {
+    /// Whether the command runs without the database (packing is a developer's task).
+    pub fn needs_no_database(&self) -> bool {
+        matches!(self, Self::Package { .. })
+    }
+
+    /// Runs a command that needs no database.
+    pub fn run_without_host(self) -> anyhow::Result<()> {
+        let Self::Package {
+            manifest,
+            component,
+            readme,
+            assets,
+            output,
+        } = self
+        else {
+            anyhow::bail!("this plugin command needs the database");
+        };
+        eprintln!("… packing {}", component.display());
+        let bytes = Package::build(&manifest, &component, &readme, assets.as_deref())?;
+        std::fs::write(&output, &bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+        println!(
+            "{}: {} bytes, {}",
+            output.display(),
+            bytes.len(),
+            wangge_registry::digest(&bytes)
+        );
+        Ok(())
+    }
+
     /// Runs the command.
     pub async fn run(self, host: &Host) -> anyhow::Result<()> {
         match self {
+            Self::Package { .. } => self.run_without_host(),
             Self::Add {
                 component,
                 manifest,
@@ -83,18 +229,127 @@ impl PluginCommand {
                     println!("no plugins installed");
                 }
                 for record in installations {
+                    let digest = record
+                        .package_digest
+                        .as_deref()
+                        .map_or("local", |d| d.get(..19).unwrap_or(d));
                     println!(
-                        "{}@{}  installation {} at {} {}  grants [{}]",
+                        "{}@{}  {}  at {} {}  installation {}  {}  grants [{}]",
                         record.plugin_id,
                         record.version,
-                        record.id,
+                        record.state,
                         record.unit_code,
                         record.unit_name,
+                        record.id,
+                        digest,
                         record.grants.join(", ")
                     );
                 }
                 Ok(())
             }
+            other => run_lifecycle(other, host).await,
         }
     }
+}
+
+async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()> {
+    let actor = Actor::cli(None);
+    let lifecycle = Lifecycle {
+        db: &host.db,
+        runtime: &host.runtime,
+        metrics: &host.metrics,
+        actor: &actor,
+        progress: &step,
+    };
+    match command {
+        PluginCommand::Install {
+            plugin,
+            target,
+            version,
+            consent,
+            config,
+        } => {
+            let installed = lifecycle::install(
+                &lifecycle,
+                &lifecycle::InstallRequest {
+                    plugin_id: plugin.clone(),
+                    unit_code: target.unit.clone(),
+                    version,
+                    grants: consent.grants(),
+                    config,
+                },
+            )
+            .await?;
+            println!(
+                "{plugin} {} installed at {} (installation {}{}); {}; grants [{}]",
+                installed.version,
+                target.unit,
+                installed.installation_id,
+                if installed.reinstalled {
+                    ", its kept data taken over"
+                } else {
+                    ""
+                },
+                installed.package_digest,
+                installed.grants.join(", ")
+            );
+        }
+        PluginCommand::Upgrade {
+            plugin,
+            target,
+            version,
+            consent,
+            config,
+        } => {
+            let upgraded = lifecycle::upgrade(
+                &lifecycle,
+                &lifecycle::UpgradeRequest {
+                    plugin_id: plugin.clone(),
+                    unit_code: target.unit.clone(),
+                    version,
+                    grants: consent.grants(),
+                    config,
+                },
+            )
+            .await?;
+            println!(
+                "{plugin} upgraded {} → {} at {}; {}",
+                upgraded.from, upgraded.to, target.unit, upgraded.package_digest
+            );
+        }
+        PluginCommand::Rollback { plugin, target } => {
+            let done = lifecycle::rollback(&lifecycle, &plugin, &target.unit).await?;
+            println!(
+                "{plugin} rolled back {} → {} at {}",
+                done.from, done.to, target.unit
+            );
+        }
+        PluginCommand::Disable { plugin, target } => {
+            lifecycle::disable(&lifecycle, &plugin, &target.unit).await?;
+            println!("{plugin} disabled at {}", target.unit);
+        }
+        PluginCommand::Enable { plugin, target } => {
+            lifecycle::enable(&lifecycle, &plugin, &target.unit).await?;
+            println!("{plugin} enabled at {}", target.unit);
+        }
+        PluginCommand::Uninstall {
+            plugin,
+            target,
+            data,
+        } => {
+            let choice = lifecycle::DataChoice::parse(&data)?;
+            let done = lifecycle::uninstall(&lifecycle, &plugin, &target.unit, &choice).await?;
+            println!(
+                "{plugin} {} uninstalled at {} ({} storage keys: {})",
+                done.version,
+                target.unit,
+                done.keys,
+                data.join(" ")
+            );
+        }
+        PluginCommand::Add { .. } | PluginCommand::List | PluginCommand::Package { .. } => {
+            anyhow::bail!("not a lifecycle command")
+        }
+    }
+    Ok(())
 }

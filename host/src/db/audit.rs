@@ -57,6 +57,25 @@ impl Db {
         .await?;
         Ok(())
     }
+
+    /// How many `action` entries about `subject` were written since `since_ms`: a range
+    /// scan of the (action, at) index.
+    pub async fn audit_count_since(
+        &self,
+        action: &str,
+        subject: &str,
+        since_ms: i64,
+    ) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log \
+             WHERE action = $1 AND at >= $2 AND subject = $3",
+        )
+        .bind(action)
+        .bind(since_ms)
+        .bind(subject)
+        .fetch_one(self.pool())
+        .await
+    }
 }
 
 impl Db {

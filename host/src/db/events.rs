@@ -1,6 +1,7 @@
 //! Events as stored: reporting, moving through the workflow with a timeline entry per move,
 //! scoped lists, and the supervision sweep that marks overdue events 督办.
 
+use serde_json::Value;
 use sqlx::Row;
 
 use super::{Db, now_ms};
@@ -9,7 +10,7 @@ use crate::grid::unit_code::subtree_end;
 use crate::grid::workflow::{EventState, Transition};
 
 /// A category with its SLA.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Category {
     /// Code.
     pub code: String,
@@ -17,10 +18,16 @@ pub struct Category {
     pub name: String,
     /// Working days from acceptance.
     pub sla_working_days: u32,
+    /// What belongs in it.
+    pub description: Option<String>,
+    /// The JSON Schema of its custom fields (see `grid::custom_fields`), if it has any.
+    pub fields_schema: Option<Value>,
+    /// The plugin that registered it; `None` for the platform's own categories.
+    pub owner_plugin: Option<String>,
 }
 
 /// A stored event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredEvent {
     /// Id.
     pub id: i64,
@@ -44,6 +51,19 @@ pub struct StoredEvent {
     pub supervised: bool,
     /// Department or unit it was dispatched to.
     pub dispatched_to: Option<String>,
+    /// Where (WGS 84 degrees), if given.
+    pub latitude: Option<f64>,
+    /// Where (WGS 84 degrees), if given.
+    pub longitude: Option<f64>,
+    /// The address as reported.
+    pub address: Option<String>,
+    /// The answers to the category's custom fields (a JSON object).
+    pub attributes: Value,
+    /// When it was reported or last moved (ms).
+    pub updated_at: i64,
+    /// Reported as urgent (a plugin's emergency help): listed first while it waits for
+    /// acceptance.
+    pub urgent: bool,
 }
 
 /// One timeline entry.
@@ -61,8 +81,8 @@ pub struct TimelineEntry {
     pub note: String,
 }
 
-/// A new event.
-#[derive(Debug, Clone)]
+/// A new event. `Default` leaves out the place and the custom fields.
+#[derive(Debug, Clone, Default)]
 pub struct NewEvent<'a> {
     /// Category code.
     pub category: &'a str,
@@ -74,6 +94,14 @@ pub struct NewEvent<'a> {
     pub unit_code: &'a str,
     /// Who (`user:NAME` or `plugin:ID#N`).
     pub reporter: &'a str,
+    /// Where (WGS 84 degrees): both or neither.
+    pub latitude: Option<f64>,
+    /// Where (WGS 84 degrees): both or neither.
+    pub longitude: Option<f64>,
+    /// The address as reported.
+    pub address: Option<&'a str>,
+    /// The custom fields, already validated against the category's schema (`None`: `{}`).
+    pub attributes: Option<&'a Value>,
 }
 
 /// What a move changes besides the state.
@@ -83,6 +111,32 @@ pub struct MoveDetails {
     pub deadline: Option<String>,
     /// Whom it was dispatched to.
     pub dispatched_to: Option<String>,
+}
+
+/// A scoped search for events (the Open311 request list): every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery<'a> {
+    /// Units whose subtrees are searched (the caller's grant units); none finds nothing.
+    pub subtrees: &'a [String],
+    /// Only these ids.
+    pub ids: Option<&'a [i64]>,
+    /// Only this category.
+    pub category: Option<&'a str>,
+    /// Reported at or after (ms).
+    pub reported_from: Option<i64>,
+    /// Reported at or before (ms).
+    pub reported_until: Option<i64>,
+    /// Only in these states.
+    pub states: Option<&'a [&'a str]>,
+    /// Only ids below this one (the next page of a newest-first list).
+    pub before_id: Option<i64>,
+    /// At most this many, newest first.
+    pub limit: i64,
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
 }
 
 /// Why a move did not happen.
@@ -100,7 +154,8 @@ pub enum MoveError {
 }
 
 const EVENT_COLUMNS: &str = "id, category, title, description, state, unit_code, reporter, \
-    reported_at, deadline, supervised, dispatched_to";
+    reported_at, deadline, supervised, dispatched_to, latitude, longitude, address, attributes, \
+    updated_at, urgent";
 
 fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
     let state: String = row.try_get("state")?;
@@ -117,6 +172,13 @@ fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
         deadline: row.try_get("deadline")?,
         supervised: row.try_get::<i64, _>("supervised")? != 0,
         dispatched_to: row.try_get("dispatched_to")?,
+        latitude: row.try_get("latitude")?,
+        longitude: row.try_get("longitude")?,
+        address: row.try_get("address")?,
+        attributes: serde_json::from_str(&row.try_get::<String, _>("attributes")?)
+            .map_err(|e| sqlx::Error::Decode(e.into()))?,
+        updated_at: row.try_get("updated_at")?,
+        urgent: row.try_get::<i64, _>("urgent")? != 0,
     })
 }
 
@@ -149,18 +211,25 @@ impl Db {
     /// The categories, by code.
     pub async fn event_categories(&self) -> sqlx::Result<Vec<Category>> {
         let rows = sqlx::query(
-            "SELECT code, name, CAST(sla_working_days AS BIGINT) AS sla FROM event_categories \
-             ORDER BY code",
+            "SELECT code, name, CAST(sla_working_days AS BIGINT) AS sla, description, \
+             fields_schema, owner_plugin FROM event_categories ORDER BY code",
         )
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|row| {
                 let sla: i64 = row.try_get("sla")?;
+                let schema: Option<String> = row.try_get("fields_schema")?;
                 Ok(Category {
                     code: row.try_get("code")?,
                     name: row.try_get("name")?,
                     sla_working_days: u32::try_from(sla).unwrap_or(u32::MAX),
+                    description: row.try_get("description")?,
+                    fields_schema: schema
+                        .map(|text| serde_json::from_str(&text))
+                        .transpose()
+                        .map_err(|e| sqlx::Error::Decode(e.into()))?,
+                    owner_plugin: row.try_get("owner_plugin")?,
                 })
             })
             .collect()
@@ -168,10 +237,25 @@ impl Db {
 
     /// Records a reported event and its first timeline entry.
     pub async fn report_event(&self, event: &NewEvent<'_>) -> sqlx::Result<i64> {
+        self.report_event_with_urgency(event, false).await
+    }
+
+    /// Records a reported event, marked urgent or not, and its first timeline entry.
+    pub async fn report_event_with_urgency(
+        &self,
+        event: &NewEvent<'_>,
+        urgent: bool,
+    ) -> sqlx::Result<i64> {
+        let attributes = event
+            .attributes
+            .map_or_else(|| "{}".to_owned(), Value::to_string);
+        let now = now_ms();
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO events (category, title, description, state, unit_code, reporter, \
-             reported_at, supervised) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) RETURNING id",
+             reported_at, supervised, latitude, longitude, address, attributes, updated_at, \
+             urgent) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13) \
+             RETURNING id",
         )
         .bind(event.category)
         .bind(event.title)
@@ -179,7 +263,13 @@ impl Db {
         .bind(EventState::Reported.name())
         .bind(event.unit_code)
         .bind(event.reporter)
-        .bind(now_ms())
+        .bind(now)
+        .bind(event.latitude)
+        .bind(event.longitude)
+        .bind(event.address)
+        .bind(attributes)
+        .bind(now)
+        .bind(i64::from(urgent))
         .fetch_one(&mut *tx)
         .await?;
         add_timeline(
@@ -228,7 +318,33 @@ impl Db {
             .collect()
     }
 
-    /// Events of units in the subtree of `unit_code`, newest first.
+    /// The latest non-empty timeline note of each of `ids` that has one.
+    pub async fn latest_notes(
+        &self,
+        ids: &[i64],
+    ) -> sqlx::Result<std::collections::HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT event_id, note FROM event_timeline WHERE note <> '' AND event_id IN ({}) \
+             ORDER BY id",
+            list.join(", ")
+        );
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            statement = statement.bind(*id);
+        }
+        let rows = statement.fetch_all(self.pool()).await?;
+        // Oldest first, so each later note replaces the one before.
+        rows.iter()
+            .map(|row| Ok((row.try_get("event_id")?, row.try_get("note")?)))
+            .collect()
+    }
+
+    /// Events of units in the subtree of `unit_code`: urgent ones still waiting for
+    /// acceptance first, then newest first.
     pub async fn events_under(
         &self,
         unit_code: &str,
@@ -236,7 +352,8 @@ impl Db {
     ) -> sqlx::Result<Vec<StoredEvent>> {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events WHERE unit_code >= $1 AND unit_code < $2 \
-             ORDER BY id DESC LIMIT $3"
+             ORDER BY CASE WHEN urgent = 1 AND state = 'reported' THEN 0 ELSE 1 END, id DESC \
+             LIMIT $3"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(unit_code)
@@ -244,6 +361,68 @@ impl Db {
             .bind(limit)
             .fetch_all(self.pool())
             .await?;
+        rows.iter().map(stored).collect()
+    }
+
+    /// Events matching `query`, newest first.
+    pub async fn events_matching(&self, query: &EventQuery<'_>) -> sqlx::Result<Vec<StoredEvent>> {
+        if query.subtrees.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut binds = Vec::new();
+        let mut placeholder = |bind: Bind| {
+            binds.push(bind);
+            format!("${}", binds.len())
+        };
+        let scopes: Vec<String> = query
+            .subtrees
+            .iter()
+            .map(|unit| {
+                let from = placeholder(Bind::Text(unit.clone()));
+                let to = placeholder(Bind::Text(subtree_end(unit)));
+                format!("(unit_code >= {from} AND unit_code < {to})")
+            })
+            .collect();
+        let mut conditions = vec![format!("({})", scopes.join(" OR "))];
+        if let Some(ids) = query.ids {
+            let list: Vec<String> = ids.iter().map(|id| placeholder(Bind::Int(*id))).collect();
+            conditions.push(format!("id IN ({})", list.join(", ")));
+        }
+        if let Some(category) = query.category {
+            conditions.push(format!(
+                "category = {}",
+                placeholder(Bind::Text(category.to_owned()))
+            ));
+        }
+        if let Some(from) = query.reported_from {
+            conditions.push(format!("reported_at >= {}", placeholder(Bind::Int(from))));
+        }
+        if let Some(until) = query.reported_until {
+            conditions.push(format!("reported_at <= {}", placeholder(Bind::Int(until))));
+        }
+        if let Some(states) = query.states {
+            let list: Vec<String> = states
+                .iter()
+                .map(|s| placeholder(Bind::Text((*s).to_owned())))
+                .collect();
+            conditions.push(format!("state IN ({})", list.join(", ")));
+        }
+        if let Some(before) = query.before_id {
+            conditions.push(format!("id < {}", placeholder(Bind::Int(before))));
+        }
+        let limit = placeholder(Bind::Int(query.limit));
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE {} ORDER BY id DESC LIMIT {limit}",
+            conditions.join(" AND ")
+        );
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for bind in binds {
+            statement = match bind {
+                Bind::Text(text) => statement.bind(text),
+                Bind::Int(int) => statement.bind(int),
+            };
+        }
+        let rows = statement.fetch_all(self.pool()).await?;
         rows.iter().map(stored).collect()
     }
 
@@ -266,8 +445,8 @@ impl Db {
         let mut tx = self.begin_write().await?;
         let moved = sqlx::query(
             "UPDATE events SET state = $1, unit_code = $2, \
-             deadline = COALESCE($3, deadline), dispatched_to = COALESCE($4, dispatched_to) \
-             WHERE id = $5 AND state = $6",
+             deadline = COALESCE($3, deadline), dispatched_to = COALESCE($4, dispatched_to), \
+             updated_at = $7 WHERE id = $5 AND state = $6",
         )
         .bind(transition.to.name())
         .bind(&unit_code)
@@ -275,6 +454,7 @@ impl Db {
         .bind(details.dispatched_to.as_deref())
         .bind(event.id)
         .bind(transition.from.name())
+        .bind(now_ms())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -313,8 +493,9 @@ impl Db {
         let mut marked = Vec::new();
         for event in overdue.into_iter().filter(|e| e.state.is_open()) {
             let mut tx = self.begin_write().await?;
-            sqlx::query("UPDATE events SET supervised = 1 WHERE id = $1")
+            sqlx::query("UPDATE events SET supervised = 1, updated_at = $2 WHERE id = $1")
                 .bind(event.id)
+                .bind(now_ms())
                 .execute(&mut *tx)
                 .await?;
             let deadline = event.deadline.clone().unwrap_or_default();
@@ -367,10 +548,33 @@ mod tests {
                 description: "",
                 unit_code: "420202001",
                 reporter: "user:li",
+                latitude: Some(30.2),
+                longitude: Some(115.1),
+                address: Some("江边路 1 号"),
+                attributes: Some(&serde_json::json!({ "issue": "污水" })),
             })
             .await
             .expect("report");
         let event = db.event(id).await.expect("get").expect("exists");
+        assert_eq!(
+            (event.latitude, event.address.as_deref()),
+            (Some(30.2), Some("江边路 1 号"))
+        );
+        assert_eq!(event.attributes["issue"], "污水");
+        assert_eq!(event.updated_at, event.reported_at);
+        let categories = db.event_categories().await.expect("categories");
+        let safety = categories
+            .iter()
+            .find(|c| c.code == "safety-hazard")
+            .expect("safety-hazard");
+        assert!(safety.description.is_some());
+        assert_eq!(
+            safety
+                .fields_schema
+                .as_ref()
+                .map(|s| s["required"][0].clone()),
+            Some(serde_json::json!("hazard_type"))
+        );
         let accept = transition(EventState::Reported, "accept").expect("accept");
         let details = MoveDetails {
             deadline: Some("2026-12-01".into()),
@@ -403,11 +607,86 @@ mod tests {
             .map(|t| t.action)
             .collect();
         assert_eq!(actions, ["report", "accept", "supervise"]);
+        let notes = db.latest_notes(&[id]).await.expect("notes");
+        assert!(notes[&id].starts_with("超过办理期限"), "{notes:?}");
         assert_eq!(db.events_under("4202", 10).await.expect("list").len(), 1);
+        let scope = ["4202".to_owned()];
+        async fn ids(db: &Db, query: EventQuery<'_>) -> Vec<i64> {
+            db.events_matching(&query)
+                .await
+                .expect("search")
+                .into_iter()
+                .map(|e| e.id)
+                .collect()
+        }
+        let all = EventQuery {
+            subtrees: &scope,
+            limit: 10,
+            ..EventQuery::default()
+        };
+        assert_eq!(ids(&db, all.clone()).await, [id]);
+        let other_category = EventQuery {
+            category: Some("petition"),
+            ..all.clone()
+        };
+        assert!(ids(&db, other_category).await.is_empty());
+        let closed = EventQuery {
+            states: Some(&["closed", "evaluated"]),
+            ids: Some(&[id]),
+            ..all.clone()
+        };
+        assert!(ids(&db, closed).await.is_empty());
+        let elsewhere = ["4203".to_owned()];
+        let out_of_scope = EventQuery {
+            subtrees: &elsewhere,
+            reported_from: Some(0),
+            ..all
+        };
+        assert!(ids(&db, out_of_scope).await.is_empty());
         assert!(db.events_under("4203", 10).await.expect("list").is_empty());
     }
 
     on_both_engines!(scenarios, events_on_sqlite, events_on_postgres);
+
+    /// Urgent events waiting for acceptance lead the unit's list; `before_id` pages a
+    /// newest-first search.
+    async fn urgency_and_paging(db: Db) {
+        with_units(&db, &["42", "4202"]).await;
+        let report = |title: &'static str| NewEvent {
+            category: "petition",
+            title,
+            description: "",
+            unit_code: "4202",
+            reporter: "plugin:p#1",
+            ..NewEvent::default()
+        };
+        let urgent = db
+            .report_event_with_urgency(&report("急"), true)
+            .await
+            .expect("report");
+        let later = db.report_event(&report("缓")).await.expect("report");
+        let listed: Vec<(i64, bool)> = db
+            .events_under("4202", 10)
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|e| (e.id, e.urgent))
+            .collect();
+        assert_eq!(listed, [(urgent, true), (later, false)]);
+        let scope = ["4202".to_owned()];
+        let page = db
+            .events_matching(&EventQuery {
+                subtrees: &scope,
+                before_id: Some(later),
+                limit: 10,
+                ..EventQuery::default()
+            })
+            .await
+            .expect("search");
+        assert_eq!(page.iter().map(|e| e.id).collect::<Vec<_>>(), [urgent]);
+    }
+
+    on_both_engines!(urgency_and_paging, urgency_on_sqlite, urgency_on_postgres);
 }
 
 /// A message in a unit's inbox.

@@ -6,11 +6,19 @@
 //! which one is in use.
 
 pub mod audit;
+#[cfg(test)]
+mod base_data_tests;
 pub mod events;
+pub mod houses;
+pub mod installations;
+pub mod organizations;
+pub mod plugin_categories;
 pub mod plugin_storage;
 pub mod plugins;
 pub mod residents;
+pub mod special_populations;
 pub mod stats;
+pub mod storage_snapshot;
 #[cfg(test)]
 pub(crate) mod test_engines;
 pub mod units;

@@ -2,6 +2,7 @@
 
 use sqlx::Row;
 
+use super::plugin_categories::{PluginCategory, forget_orphaned_categories, register_categories};
 use super::{Db, now_ms};
 
 /// An installation with what is needed to load it.
@@ -25,6 +26,12 @@ pub struct InstallationRecord {
     pub manifest: String,
     /// The component's digest.
     pub digest: String,
+    /// `enabled`, `disabled` or `uninstalled` (see `plugins::lifecycle`).
+    pub state: String,
+    /// `sha256:<hex>` of the registry package it came from; `None` for `plugin add`.
+    pub package_digest: Option<String>,
+    /// The version before its last upgrade or rollback, which a rollback returns to.
+    pub previous_version: Option<String>,
 }
 
 /// What registering did.
@@ -61,11 +68,15 @@ pub struct NewPlugin<'a> {
     pub grants: &'a [String],
     /// Config values, JSON object.
     pub config: &'a serde_json::Map<String, serde_json::Value>,
+    /// The event categories it owns, registered (or updated) with it.
+    pub categories: &'a [PluginCategory],
 }
 
 impl Db {
-    /// Stores the plugin version and its installation in one transaction. `replace` allows
-    /// swapping the component of an already registered version (local development).
+    /// Stores the plugin version, its event categories and its installation in one
+    /// transaction. `replace` allows swapping the component of an already registered version
+    /// (local development). A category that is built in or another plugin's refuses the
+    /// whole registration with a `CategoryClaimError`.
     pub async fn register_plugin(
         &self,
         plugin: &NewPlugin<'_>,
@@ -89,6 +100,7 @@ impl Db {
             Some(_) => Registration::Replaced,
             None => Registration::Added,
         };
+        register_categories(&mut tx, plugin.id, plugin.categories).await?;
         sqlx::query(
             "INSERT INTO plugin_components (digest, bytes, added_at) VALUES ($1, $2, $3) \
              ON CONFLICT (digest) DO NOTHING",
@@ -161,6 +173,7 @@ impl Db {
         .bind(version)
         .execute(&mut *tx)
         .await?;
+        forget_orphaned_categories(&mut tx, id).await?;
         tx.commit().await
     }
 
@@ -168,7 +181,8 @@ impl Db {
     pub async fn installations(&self) -> anyhow::Result<Vec<InstallationRecord>> {
         let rows = sqlx::query(
             "SELECT i.id, i.plugin_id, i.version, i.unit_code, i.unit_name, i.grants, i.config, \
-             p.manifest, p.digest FROM installations i \
+             p.manifest, p.digest, i.state, i.package_digest, i.previous_version \
+             FROM installations i \
              JOIN plugins p ON p.id = i.plugin_id AND p.version = i.version \
              ORDER BY i.plugin_id, i.unit_code",
         )
@@ -188,6 +202,9 @@ impl Db {
                     config: serde_json::from_str(&config)?,
                     manifest: row.try_get("manifest")?,
                     digest: row.try_get("digest")?,
+                    state: row.try_get("state")?,
+                    package_digest: row.try_get("package_digest")?,
+                    previous_version: row.try_get("previous_version")?,
                 })
             })
             .collect()

@@ -1,5 +1,6 @@
-//! Aggregates for dashboards: counts of events by category, state, child unit and day, and
-//! of residents by population type, over a unit's subtree. Raw counts; the small-cell rule
+//! Aggregates for dashboards: counts of events by category, state, child unit and day, of
+//! residents by population type, houses by usage and special populations by category, over
+//! a unit's subtree. Raw counts; the small-cell rule
 //! is applied where they are shown.
 
 use sqlx::Row;
@@ -95,6 +96,24 @@ impl Db {
             .to_owned();
         self.counts(sql, unit_code, None).await
     }
+
+    /// Houses of the subtree of `unit_code` by usage.
+    pub async fn house_counts_by_usage(&self, unit_code: &str) -> sqlx::Result<Vec<Count>> {
+        let sql = "SELECT usage AS k, CAST(COUNT(*) AS BIGINT) AS n FROM houses \
+                   WHERE grid_code >= $1 AND grid_code < $2 GROUP BY usage ORDER BY usage"
+            .to_owned();
+        self.counts(sql, unit_code, None).await
+    }
+
+    /// Special-population records of the subtree of `unit_code` by category: counts only,
+    /// which is all a dashboard (and a leader) gets.
+    pub async fn special_population_counts(&self, unit_code: &str) -> sqlx::Result<Vec<Count>> {
+        let sql = "SELECT category AS k, CAST(COUNT(*) AS BIGINT) AS n \
+                   FROM special_populations WHERE grid_code >= $1 AND grid_code < $2 \
+                   GROUP BY category ORDER BY category"
+            .to_owned();
+        self.counts(sql, unit_code, None).await
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +136,7 @@ mod tests {
                 description: "",
                 unit_code: unit,
                 reporter: "user:x",
+                ..NewEvent::default()
             })
             .await
             .expect("report");

@@ -1,6 +1,10 @@
 //! The working-day calendar SLA deadlines are counted on: Monday to Friday, minus public
 //! holidays, plus the weekend days worked in exchange (调休). The data lives in
-//! `host/data/working-calendar.toml`; a year that is not listed is refused, never guessed.
+//! `host/data/working-calendar.toml`, and an operator can add or correct years in
+//! `<data-dir>/working-calendar.toml` without a new build (the State Council publishes the
+//! next year's schedule in November or December). A deadline that runs into a year with no
+//! data is counted on Monday to Friday and marked provisional, never silently passed off as
+//! exact: an event accepted on 20 December must still get a deadline.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -87,6 +91,32 @@ impl WorkingCalendar {
         Ok(Self { years })
     }
 
+    /// The shipped calendar with the years in `path` added or replaced, if that file
+    /// exists; a malformed file is an error naming it.
+    pub fn builtin_with_overrides(path: &std::path::Path) -> Result<Self, CalendarError> {
+        let mut calendar = Self::builtin()?;
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let overrides = Self::parse(&text)
+                    .map_err(|e| CalendarError::Invalid(format!("{}: {e}", path.display())))?;
+                calendar.years.extend(overrides.years);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(CalendarError::Invalid(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+        Ok(calendar)
+    }
+
+    /// The years the calendar has data for.
+    pub fn years(&self) -> impl Iterator<Item = i16> + '_ {
+        self.years.keys().copied()
+    }
+
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: Date) -> Result<bool, CalendarError> {
         let year = self
@@ -103,18 +133,47 @@ impl WorkingCalendar {
     /// The date on which `working_days` working days after `start` have passed: the SLA
     /// deadline of something accepted on `start`. Zero days is `start` itself.
     pub fn add_working_days(&self, start: Date, working_days: u32) -> Result<Date, CalendarError> {
+        let deadline = self.deadline(start, working_days)?;
+        match deadline.assumed_year {
+            Some(year) => Err(CalendarError::YearNotCovered(year)),
+            None => Ok(deadline.date),
+        }
+    }
+
+    /// Like [`Self::add_working_days`], but days in a year without data count Monday to
+    /// Friday, and the answer says which year was assumed.
+    pub fn deadline(&self, start: Date, working_days: u32) -> Result<Deadline, CalendarError> {
         let mut date = start;
         let mut left = working_days;
+        let mut assumed_year = None;
         while left > 0 {
             date = date
                 .tomorrow()
                 .map_err(|e| CalendarError::Invalid(e.to_string()))?;
-            if self.is_working_day(date)? {
+            let working = match self.is_working_day(date) {
+                Ok(working) => working,
+                Err(CalendarError::YearNotCovered(year)) => {
+                    assumed_year.get_or_insert(year);
+                    !is_weekend(date)
+                }
+                Err(other) => return Err(other),
+            };
+            if working {
                 left -= 1;
             }
         }
-        Ok(date)
+        Ok(Deadline { date, assumed_year })
     }
+}
+
+/// An SLA deadline and how sure it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    /// The last day.
+    pub date: Date,
+    /// The first year the count ran into without calendar data (its holidays and 调休 are
+    /// unknown, so Monday to Friday were counted): the deadline is provisional.
+    pub assumed_year: Option<i16>,
 }
 
 /// Today's date in China Standard Time (UTC+8, no daylight saving), whatever the
@@ -171,6 +230,54 @@ mod tests {
         assert_eq!(
             calendar().add_working_days(date(2026, 12, 30), 5),
             Err(CalendarError::YearNotCovered(2027))
+        );
+    }
+
+    #[test]
+    fn deadlines_into_a_year_without_data_are_provisional() {
+        // Wednesday 30 December 2026 + 5: the 31st (2026 data), then Friday 1 and Monday 4
+        // to Wednesday 6 January 2027 as plain weekdays (1 January counts, because 2027's
+        // holidays are not known yet).
+        assert_eq!(
+            calendar().deadline(date(2026, 12, 30), 5),
+            Ok(Deadline {
+                date: date(2027, 1, 6),
+                assumed_year: Some(2027)
+            })
+        );
+        assert_eq!(
+            calendar().deadline(date(2026, 11, 27), 1),
+            Ok(Deadline {
+                date: date(2026, 11, 30),
+                assumed_year: None
+            })
+        );
+    }
+
+    #[test]
+    fn an_operator_file_adds_years() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("working-calendar.toml");
+        let absent = WorkingCalendar::builtin_with_overrides(&path).expect("no file is fine");
+        assert_eq!(absent.years().collect::<Vec<_>>(), vec![2026]);
+        std::fs::write(
+            &path,
+            "[2027]\nholidays = [\"2027-01-01\"]\nmakeup_workdays = []\n",
+        )
+        .expect("write");
+        let added = WorkingCalendar::builtin_with_overrides(&path).expect("valid file");
+        assert_eq!(
+            added.deadline(date(2026, 12, 31), 1),
+            Ok(Deadline {
+                date: date(2027, 1, 4),
+                assumed_year: None
+            })
+        );
+        std::fs::write(&path, "[2027]\nholidays = 3\n").expect("write");
+        let error = WorkingCalendar::builtin_with_overrides(&path).expect_err("malformed");
+        assert!(
+            error.to_string().contains("working-calendar.toml"),
+            "{error}"
         );
     }
 

@@ -70,6 +70,21 @@ pub enum IdNumberError {
     },
 }
 
+/// The check character GB 11643 requires after `first17`, or `None` unless `first17` is
+/// exactly 17 ASCII digits. Generators build valid numbers with it.
+pub fn check_character(first17: &str) -> Option<char> {
+    let digits: Vec<u32> = first17
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    (digits.len() == 17).then(|| check_character_of(&digits))
+}
+
+fn check_character_of(digits: &[u32]) -> char {
+    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+    CHECK_CHARS[(sum % 11) as usize]
+}
+
 impl IdNumber {
     /// Validates `text` (a lowercase `x` is accepted) against GB 11643 and `today`.
     pub fn parse(text: &str, today: Date) -> Result<Self, IdNumberError> {
@@ -87,8 +102,7 @@ impl IdNumber {
         if !(found.is_ascii_digit() || found == 'X') {
             return Err(IdNumberError::Characters);
         }
-        let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
-        let expected = CHECK_CHARS[(sum % 11) as usize];
+        let expected = check_character_of(&digits);
         if expected != found {
             return Err(IdNumberError::CheckDigit { expected, found });
         }
@@ -174,6 +188,13 @@ mod tests {
         assert_eq!(id.birth_date(), date(1949, 12, 31));
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(id.masked(), "110105********002X");
+    }
+
+    #[test]
+    fn the_check_character_is_public_for_generators() {
+        assert_eq!(check_character("11010519491231002"), Some('X'));
+        assert_eq!(check_character("1101051949123100"), None);
+        assert_eq!(check_character("1101051949123100a"), None);
     }
 
     #[test]

@@ -1,14 +1,20 @@
 //! The grid core's domain rules: unit codes and the six levels, ID numbers (GB 11643),
-//! masking of sensitive fields, and the working-day calendar that SLAs are counted on.
+//! masking of sensitive fields, the working-day calendar that SLAs are counted on, houses
+//! and grid assignment by boundary, and special populations.
 //!
 //! These are pure functions with no storage; the tables and APIs that use them build on
 //! this module.
 
 pub mod calendar;
+pub mod custom_fields;
+pub mod grid_locator;
+pub mod house;
 pub mod id_number;
 pub mod masking;
+pub mod organization;
 pub mod resident;
 pub mod small_cells;
+pub mod special_population;
 pub mod unit_code;
 pub mod unit_import;
 pub mod workflow;

@@ -85,6 +85,11 @@ pub struct Transition {
     pub to: EventState,
     /// Who may take it (at the event's unit or above).
     pub roles: &'static [Role],
+    /// Whether a plugin installation with `events:handle` may take it: only the handling
+    /// work of a dispatched event (handle, resolve, return it). Accepting, rejecting,
+    /// dispatching, escalating, closing and evaluating are decisions of people at the
+    /// governance centre (or of the reporter) and never a plugin's.
+    pub by_plugins: bool,
 }
 
 use EventState as S;
@@ -100,6 +105,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Reported,
         to: S::Accepted,
         roles: CENTRE,
+        by_plugins: false,
     },
     Transition {
         action: "reject",
@@ -107,6 +113,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Reported,
         to: S::Rejected,
         roles: CENTRE,
+        by_plugins: false,
     },
     Transition {
         action: "escalate",
@@ -114,6 +121,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Reported,
         to: S::Reported,
         roles: CENTRE,
+        by_plugins: false,
     },
     Transition {
         action: "escalate",
@@ -121,6 +129,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Accepted,
         to: S::Reported,
         roles: CENTRE,
+        by_plugins: false,
     },
     Transition {
         action: "dispatch",
@@ -128,6 +137,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Accepted,
         to: S::Dispatched,
         roles: CENTRE,
+        by_plugins: false,
     },
     Transition {
         action: "handle",
@@ -135,6 +145,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Dispatched,
         to: S::Handling,
         roles: HANDLERS,
+        by_plugins: true,
     },
     Transition {
         action: "return",
@@ -142,6 +153,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Dispatched,
         to: S::Accepted,
         roles: HANDLERS,
+        by_plugins: true,
     },
     Transition {
         action: "resolve",
@@ -149,6 +161,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Handling,
         to: S::Resolved,
         roles: HANDLERS,
+        by_plugins: true,
     },
     Transition {
         action: "return",
@@ -156,6 +169,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Resolved,
         to: S::Handling,
         roles: CENTRE,
+        by_plugins: false,
     },
     Transition {
         action: "close",
@@ -163,6 +177,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Resolved,
         to: S::Closed,
         roles: CENTRE,
+        by_plugins: false,
     },
     Transition {
         action: "evaluate",
@@ -170,6 +185,7 @@ pub const TRANSITIONS: &[Transition] = &[
         from: S::Closed,
         to: S::Evaluated,
         roles: &[Role::Resident, Role::UnitAdmin, Role::Leader],
+        by_plugins: false,
     },
 ];
 
@@ -178,6 +194,22 @@ pub fn transition(from: EventState, action: &str) -> Option<&'static Transition>
     TRANSITIONS
         .iter()
         .find(|t| t.from == from && t.action == action)
+}
+
+/// The transition for `action` from `from` if a plugin may take it.
+pub fn plugin_transition(from: EventState, action: &str) -> Option<&'static Transition> {
+    transition(from, action).filter(|t| t.by_plugins)
+}
+
+/// The actions a plugin may ever take, each once, in the order of the workflow.
+pub fn plugin_actions() -> Vec<&'static str> {
+    let mut actions: Vec<&'static str> = Vec::new();
+    for t in TRANSITIONS.iter().filter(|t| t.by_plugins) {
+        if !actions.contains(&t.action) {
+            actions.push(t.action);
+        }
+    }
+    actions
 }
 
 /// The actions open from `state`.
@@ -210,6 +242,23 @@ mod tests {
             .collect();
         assert_eq!(open, ["return", "close"]);
         assert!(!EventState::Closed.is_open() && EventState::Resolved.is_open());
+    }
+
+    #[test]
+    fn plugins_take_only_the_handling_of_dispatched_events() {
+        assert_eq!(plugin_actions(), ["handle", "return", "resolve"]);
+        for t in TRANSITIONS.iter().filter(|t| t.by_plugins) {
+            // Work that handlers do, never a centre-only decision.
+            assert_eq!(t.roles, HANDLERS, "{}", t.action);
+        }
+        assert!(plugin_transition(EventState::Reported, "accept").is_none());
+        assert!(plugin_transition(EventState::Resolved, "close").is_none());
+        // Returning a resolved event is the centre's review, not the handler's.
+        assert!(plugin_transition(EventState::Resolved, "return").is_none());
+        assert_eq!(
+            plugin_transition(EventState::Dispatched, "return").map(|t| t.to),
+            Some(EventState::Accepted)
+        );
     }
 
     #[test]

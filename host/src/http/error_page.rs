@@ -12,6 +12,15 @@ use crate::runtime::fault::{Fault, FaultKind};
 /// The header naming the fault kind, for operators and tests.
 pub const FAULT_HEADER: &str = "x-wangge-fault";
 
+/// The router's fallback: the API's error shape under `/api/`, else the page below.
+pub async fn fallback(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return super::api_error::ApiError::NotFound(format!("route {}", uri.path()))
+            .into_response();
+    }
+    not_found().await
+}
+
 /// A friendly 404 in the layout.
 pub async fn not_found() -> Response {
     let body = page(

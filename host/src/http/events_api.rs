@@ -12,8 +12,9 @@ use super::AppState;
 use super::api_error::{ApiError, text_field};
 use super::current_user::CurrentUser;
 use crate::auth::{Grants, Role};
-use crate::db::events::{MoveDetails, MoveError, NewEvent, StoredEvent};
+use crate::db::events::{Category, MoveDetails, MoveError, NewEvent, StoredEvent};
 use crate::grid::calendar::today_in_china;
+use crate::grid::custom_fields::{FieldsSchema, validate_attributes};
 use crate::grid::workflow::{Transition, actions_from, transition};
 
 /// Events per list.
@@ -34,12 +35,22 @@ async fn categories(State(state): State<AppState>) -> Result<Json<Value>, ApiErr
         .event_categories()
         .await?
         .into_iter()
-        .map(|c| json!({ "code": c.code, "name": c.name, "sla_working_days": c.sla_working_days }))
+        .map(|c| {
+            json!({
+                "code": c.code,
+                "name": c.name,
+                "sla_working_days": c.sla_working_days,
+                "description": c.description,
+                "fields_schema": c.fields_schema,
+                "owner_plugin": c.owner_plugin,
+            })
+        })
         .collect();
     Ok(Json(json!({ "categories": categories })))
 }
 
-fn event_json(event: &StoredEvent) -> Value {
+/// An event as the JSON API shows it.
+pub(super) fn event_json(event: &StoredEvent) -> Value {
     json!({
         "id": event.id,
         "category": event.category,
@@ -53,6 +64,133 @@ fn event_json(event: &StoredEvent) -> Value {
         "deadline": event.deadline,
         "supervised": event.supervised,
         "dispatched_to": event.dispatched_to,
+        "latitude": event.latitude,
+        "longitude": event.longitude,
+        "address": event.address,
+        "attributes": event.attributes,
+        "updated_at": event.updated_at,
+        "urgent": event.urgent,
+    })
+}
+
+/// Longest address kept.
+const MAX_ADDRESS_CHARS: usize = 200;
+
+/// Where an event is, checked.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Place<'a> {
+    /// Degrees north.
+    pub latitude: Option<f64>,
+    /// Degrees east.
+    pub longitude: Option<f64>,
+    /// The address, trimmed; `None` when blank.
+    pub address: Option<&'a str>,
+}
+
+/// Checks a point (both coordinates or neither, in range) and an address (at most 200
+/// characters); errors name the fields as the caller's API calls them.
+pub(super) fn checked_place<'a>(
+    [latitude_field, longitude_field, address_field]: [&'static str; 3],
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    address: Option<&'a str>,
+) -> Result<Place<'a>, ApiError> {
+    let invalid = |field: &'static str, problem: String| ApiError::Invalid { field, problem };
+    match (latitude, longitude) {
+        (Some(_), None) => {
+            return Err(invalid(
+                longitude_field,
+                format!("give {longitude_field} with {latitude_field}, or neither"),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(invalid(
+                latitude_field,
+                format!("give {latitude_field} with {longitude_field}, or neither"),
+            ));
+        }
+        _ => {}
+    }
+    if let Some(lat) = latitude.filter(|l| !(-90.0..=90.0).contains(l)) {
+        return Err(invalid(
+            latitude_field,
+            format!("expected degrees from -90 to 90, got {lat}"),
+        ));
+    }
+    if let Some(long) = longitude.filter(|l| !(-180.0..=180.0).contains(l)) {
+        return Err(invalid(
+            longitude_field,
+            format!("expected degrees from -180 to 180, got {long}"),
+        ));
+    }
+    let address = match address.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(text) if text.chars().count() > MAX_ADDRESS_CHARS => {
+            return Err(invalid(
+                address_field,
+                format!(
+                    "expected at most {MAX_ADDRESS_CHARS} characters, got {}",
+                    text.chars().count()
+                ),
+            ));
+        }
+        other => other,
+    };
+    Ok(Place {
+        latitude,
+        longitude,
+        address,
+    })
+}
+
+/// The category with `code`, or `Invalid` naming `field`.
+pub(super) async fn known_category(
+    state: &AppState,
+    field: &'static str,
+    code: &str,
+) -> Result<Category, ApiError> {
+    state
+        .db()
+        .event_categories()
+        .await?
+        .into_iter()
+        .find(|c| c.code == code)
+        .ok_or_else(|| ApiError::Invalid {
+            field,
+            problem: format!("unknown category `{code}` (GET /api/event-categories lists them)"),
+        })
+}
+
+/// The category's custom fields. A stored schema outside the subset is the platform's
+/// fault (registration checks it), so it is an internal error, not the reporter's.
+pub(super) fn category_fields(category: &Category) -> Result<Option<FieldsSchema>, ApiError> {
+    category
+        .fields_schema
+        .as_ref()
+        .map(FieldsSchema::parse)
+        .transpose()
+        .map_err(|e| {
+            ApiError::Internal(anyhow::anyhow!(
+                "category {} has a fields schema outside the subset: {e}",
+                category.code
+            ))
+        })
+}
+
+/// Checks `attributes` against the category's custom fields; the error names
+/// `attributes.NAME`.
+pub(super) fn check_attributes(category: &Category, attributes: &Value) -> Result<(), ApiError> {
+    let fields = category_fields(category)?;
+    validate_attributes(fields.as_ref(), attributes).map_err(|problem| {
+        match problem.path.strip_prefix("attributes.") {
+            Some(name) => ApiError::InvalidAttribute {
+                name: name.to_owned(),
+                problem: problem.message,
+            },
+            None => ApiError::Invalid {
+                field: "attributes",
+                problem: problem.message,
+            },
+        }
     })
 }
 
@@ -73,6 +211,16 @@ struct ReportRequest {
     title: String,
     description: String,
     unit: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    address: Option<String>,
+    /// The category's custom fields (`GET /api/event-categories` has their schema).
+    #[serde(default = "empty_object")]
+    attributes: Value,
+}
+
+fn empty_object() -> Value {
+    json!({})
 }
 
 async fn report(
@@ -88,16 +236,14 @@ async fn report(
     }
     let title = text_field("title", &body.title, 1, 100)?;
     let description_text = text_field("description", &body.description, 0, 2000)?;
-    let categories = state.db().event_categories().await?;
-    if !categories.iter().any(|c| c.code == body.category) {
-        return Err(ApiError::Invalid {
-            field: "category",
-            problem: format!(
-                "unknown category `{}` (GET /api/event-categories lists them)",
-                body.category
-            ),
-        });
-    }
+    let place = checked_place(
+        ["latitude", "longitude", "address"],
+        body.latitude,
+        body.longitude,
+        body.address.as_deref(),
+    )?;
+    let category = known_category(&state, "category", &body.category).await?;
+    check_attributes(&category, &body.attributes)?;
     let reporter = format!("user:{}", current.user.username);
     let id = state
         .db()
@@ -107,6 +253,10 @@ async fn report(
             description: description_text,
             unit_code: &body.unit,
             reporter: &reporter,
+            latitude: place.latitude,
+            longitude: place.longitude,
+            address: place.address,
+            attributes: Some(&body.attributes),
         })
         .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
@@ -216,6 +366,7 @@ async fn act(
         )));
     }
     let mut details = MoveDetails::default();
+    let mut provisional_note = String::new();
     if transition.action == "accept" {
         let categories = state.db().event_categories().await?;
         let sla = categories
@@ -224,9 +375,21 @@ async fn act(
             .map_or(0, |c| c.sla_working_days);
         let deadline = state
             .calendar()
-            .add_working_days(today_in_china(), sla)
+            .deadline(today_in_china(), sla)
             .map_err(|e| ApiError::Internal(e.into()))?;
-        details.deadline = Some(deadline.to_string());
+        details.deadline = Some(deadline.date.to_string());
+        if let Some(year) = deadline.assumed_year {
+            // Said on the timeline, where the people working the event look, and in the
+            // log, where the operator who can add the year looks.
+            tracing::warn!(
+                event = event.id,
+                year,
+                "SLA deadline counted Monday to Friday: the working-day calendar has no {year} data; add it to <data-dir>/working-calendar.toml"
+            );
+            provisional_note = format!(
+                "（期限暂按周一至周五计算：工作日历尚无 {year} 年数据 / provisional: no {year} calendar data）"
+            );
+        }
     }
     if transition.action == "dispatch" {
         let target = body
@@ -245,7 +408,13 @@ async fn act(
     let actor = format!("user:{}", current.user.username);
     state
         .db()
-        .move_event(&event, transition, &actor, body.note.trim(), &details)
+        .move_event(
+            &event,
+            transition,
+            &actor,
+            &format!("{}{provisional_note}", body.note.trim()),
+            &details,
+        )
         .await
         .map_err(|e| match e {
             MoveError::Database(e) => ApiError::from(e),

@@ -1,18 +1,26 @@
 //! HTTP: the router and the shared state every handler sees.
 
 pub mod api_error;
+pub(crate) mod api_rejections;
 mod audit_api;
 pub mod current_user;
 mod error_page;
 mod events_api;
 mod home;
+mod houses_api;
 pub mod layout;
+mod open311;
+mod openapi;
 mod ops;
+mod organizations_api;
 mod plugin_caller;
 mod plugin_pages;
 mod residents_api;
+mod scope;
 mod session_api;
+mod special_populations_api;
 mod stats_api;
+mod units_api;
 mod warnings_api;
 
 use std::sync::Arc;
@@ -35,7 +43,7 @@ pub struct AppState {
 
 struct Inner {
     db: Db,
-    calendar: WorkingCalendar,
+    calendar: Arc<WorkingCalendar>,
     catalog: Catalog,
     metrics: Arc<Metrics>,
     // Kept alive for the catalog's plugins: the engine's epoch ticker lives here.
@@ -44,13 +52,17 @@ struct Inner {
 
 impl AppState {
     /// State over an open database, a runtime and the plugins loaded into `catalog`.
-    pub fn new(db: Db, runtime: Runtime, metrics: Arc<Metrics>, catalog: Catalog) -> Self {
+    pub fn new(
+        db: Db,
+        runtime: Runtime,
+        metrics: Arc<Metrics>,
+        catalog: Catalog,
+        calendar: Arc<WorkingCalendar>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 db,
-                // The shipped calendar is checked by its own tests; a broken one is a build
-                // defect, so failing loudly at start-up is right.
-                calendar: WorkingCalendar::builtin().unwrap_or_else(|e| panic!("{e}")),
+                calendar,
                 catalog,
                 metrics,
                 _runtime: runtime,
@@ -89,12 +101,20 @@ pub fn app(state: AppState) -> Router {
         .merge(plugin_pages::router())
         .merge(session_api::router())
         .merge(residents_api::router())
+        .merge(units_api::router())
+        .merge(houses_api::router())
+        .merge(organizations_api::router())
+        .merge(special_populations_api::router())
         .merge(events_api::router())
+        .merge(open311::router())
         .merge(stats_api::router())
         .merge(warnings_api::router())
         .merge(audit_api::router())
+        .merge(openapi::router())
+        .merge(crate::registry_service::http::router())
         .merge(layout::router())
-        .fallback(error_page::not_found)
+        .fallback(error_page::fallback)
+        .layer(axum::middleware::from_fn(api_rejections::json_rejections))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
         .with_state(state)
 }

@@ -84,3 +84,16 @@ pub async fn caller_for(
         roles,
     })
 }
+
+/// The units a signed-in visitor holds grants at, which choose the nearest installation
+/// of a plugin (`plugins::catalog`); empty for anyone else.
+pub async fn signed_in_units(state: &AppState, headers: &HeaderMap) -> anyhow::Result<Vec<String>> {
+    let Some(token) = request_token(headers) else {
+        return Ok(Vec::new());
+    };
+    let Some(user) = state.db().session_user(&token::digest(&token)).await? else {
+        return Ok(Vec::new());
+    };
+    let grants = state.db().grants_of(user.id).await?;
+    Ok(grants.0.iter().map(|g| g.unit_code.clone()).collect())
+}

@@ -12,7 +12,8 @@ use maud::PreEscaped;
 use super::AppState;
 use super::error_page;
 use super::layout::{PAGE_CSP, RAW_CSP, page};
-use super::plugin_caller::caller_for;
+use super::plugin_caller::{caller_for, signed_in_units};
+use crate::plugins::catalog::Served;
 use crate::runtime::bindings::Request;
 
 /// Request headers a plugin may see; cookies and credentials never cross into a plugin.
@@ -86,8 +87,21 @@ async fn serve(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(plugin) = state.catalog().get(&plugin_id).cloned() else {
-        return error_page::not_found().await;
+    // The nearest installation wins: `?unit=` when given, else the caller's grant units.
+    let units = match wangge_unit_param(uri.query().unwrap_or_default()) {
+        Some(unit) => vec![unit],
+        None => match signed_in_units(&state, &headers).await {
+            Ok(units) => units,
+            Err(error) => {
+                tracing::error!("cannot resolve the caller of a plugin page: {error:#}");
+                return error_page::internal();
+            }
+        },
+    };
+    let plugin = match state.catalog().resolve(&plugin_id, &units).cloned() {
+        None => return error_page::not_found().await,
+        Some(Served::Disabled { name, .. }) => return disabled(&name),
+        Some(Served::Enabled(plugin)) => plugin,
     };
     let installation = &plugin.installation;
     let request = Request {
@@ -116,6 +130,38 @@ async fn serve(
         Ok(Err(error)) => error_page::plugin_error(name, &error),
         Ok(Ok(response)) => render(&plugin_id, response),
     }
+}
+
+/// A disabled installation's pages: 503, since the service exists but its unit's
+/// administrator switched it off (a 404 would tell residents the address is wrong).
+fn disabled(plugin_name: &str) -> Response {
+    let body = page(
+        plugin_name,
+        maud::html! {
+            h1 { (plugin_name) }
+            p.notice {
+                "该服务已被管理员停用。"
+                br;
+                "This service has been disabled by the administrator."
+            }
+        },
+    );
+    let mut out = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+    out.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_CSP),
+    );
+    out
+}
+
+/// The `unit` query parameter, when it is a unit code (digits only).
+fn wangge_unit_param(query: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| *name == "unit")
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn render(plugin_id: &str, response: crate::runtime::bindings::Response) -> Response {

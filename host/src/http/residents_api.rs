@@ -49,6 +49,9 @@ fn resident_json(resident: &StoredResident, unmasked: bool) -> Value {
         "population_type": resident.population_type,
         "grid_code": resident.grid_code,
         "tags": resident.tags,
+        "household_id": resident.household_id,
+        "household_relation": resident.household_relation,
+        "house_id": resident.house_id,
     })
 }
 

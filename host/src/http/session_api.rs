@@ -19,6 +19,17 @@ use crate::db::now_ms;
 /// How long a session lasts: a working day and then some.
 const SESSION_LIFETIME_SECS: i64 = 12 * 60 * 60;
 
+/// Failed sign-ins for one username within [`FAILED_SIGN_IN_WINDOW_SECS`] after which
+/// further attempts are refused until the window has passed: password guessing gets five
+/// tries per quarter hour, not thousands.
+const MAX_FAILED_SIGN_INS: i64 = 5;
+
+/// The window failed sign-ins are counted over.
+const FAILED_SIGN_IN_WINDOW_SECS: i64 = 15 * 60;
+
+/// The audit action of a failed sign-in (also what the throttle counts).
+const SIGN_IN_FAILED: &str = "session.sign_in_failed";
+
 /// The routes.
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,10 +49,43 @@ async fn sign_in(
     State(state): State<AppState>,
     Json(body): Json<SignIn>,
 ) -> Result<Response, ApiError> {
-    let found = state.db().user_for_sign_in(&body.username).await?;
-    let user = match found {
-        Some((user, hash)) if password::verify(&body.password, &hash) => user,
-        _ => return Err(ApiError::BadCredentials),
+    let username: String = body.username.trim().chars().take(64).collect();
+    let subject = format!("user:{username}");
+    let since = now_ms() - FAILED_SIGN_IN_WINDOW_SECS * 1000;
+    let failures = state
+        .db()
+        .audit_count_since(SIGN_IN_FAILED, &subject, since)
+        .await?;
+    if failures >= MAX_FAILED_SIGN_INS {
+        return Err(ApiError::TooManyRequests(format!(
+            "{MAX_FAILED_SIGN_INS} failed sign-ins for this user in the last {} minutes; try again later",
+            FAILED_SIGN_IN_WINDOW_SECS / 60
+        )));
+    }
+    let found = state.db().user_for_sign_in(&username).await?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let typed = body.password;
+    // Argon2 takes tens of milliseconds of CPU: keep it off the async executor.
+    let matches = tokio::task::spawn_blocking(move || {
+        password::verify_in_constant_time(&typed, hash.as_deref())
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("password check: {e}"))?;
+    let Some(user) = user.filter(|_| matches) else {
+        state
+            .db()
+            .audit(AuditEntry {
+                actor: "anonymous",
+                action: SIGN_IN_FAILED,
+                subject: &subject,
+                unit_code: None,
+                detail: json!({}),
+            })
+            .await?;
+        return Err(ApiError::BadCredentials);
     };
     let token = token::generate().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let expires_at = now_ms() + SESSION_LIFETIME_SECS * 1000;

@@ -1,5 +1,6 @@
-//! Dashboard aggregates (`/api/stats`): events by category, state, child unit and day, and
-//! residents by type, over a unit's subtree, with small cells suppressed above community.
+//! Dashboard aggregates (`/api/stats`): events by category, state, child unit and day,
+//! residents by type, houses by usage and special populations by category (counts only),
+//! over a unit's subtree, with small cells suppressed above community.
 
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -90,6 +91,12 @@ async fn stats(
         },
         "residents": {
             "by_type": cells(db.resident_counts_by_type(&unit).await?),
+        },
+        "houses": {
+            "by_usage": cells(db.house_counts_by_usage(&unit).await?),
+        },
+        "special_populations": {
+            "by_category": cells(db.special_population_counts(&unit).await?),
         },
     })))
 }

@@ -10,9 +10,10 @@ use super::catalog::{contract_unit, load_installation};
 use super::config_values::parse_assignments;
 use crate::db::Db;
 use crate::db::audit::AuditEntry;
+use crate::db::plugin_categories::{CategoryClaimError, PluginCategory};
 use crate::db::plugins::{NewPlugin, Registration};
+use crate::grid::custom_fields::FieldsSchema;
 use crate::metrics::Metrics;
-use crate::runtime::bindings::CONTRACT_VERSION;
 use crate::runtime::compile_cache::CacheOutcome;
 use crate::runtime::{Runtime, digest_of};
 
@@ -54,6 +55,33 @@ fn read(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {what} {}: {e}", path.display()))
 }
 
+/// The manifest's categories, each fields schema checked against the subset the host
+/// validates events with; an error names `categories[N].fields_schema`.
+pub(super) fn checked_categories(manifest: &Manifest) -> anyhow::Result<Vec<PluginCategory>> {
+    manifest
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, category)| {
+            if let Some(schema) = &category.fields_schema {
+                FieldsSchema::parse(schema).map_err(|e| {
+                    anyhow::anyhow!(
+                        "field `categories[{i}].fields_schema`: {e} (see the custom-fields \
+                         subset in host/src/grid/custom_fields.rs)"
+                    )
+                })?;
+            }
+            Ok(PluginCategory {
+                code: category.code.clone(),
+                name: category.name.clone(),
+                sla_working_days: category.sla_working_days,
+                description: category.description.clone(),
+                fields_schema: category.fields_schema.clone(),
+            })
+        })
+        .collect()
+}
+
 /// Validates and registers the plugin, installs it at the unit and runs its install hook.
 /// On any error nothing stays registered.
 pub async fn add_local_plugin(
@@ -74,21 +102,15 @@ pub async fn add_local_plugin(
         .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", manifest_path.display()))?;
     let manifest = Manifest::parse(&manifest_text)
         .map_err(|e| anyhow::anyhow!("{}: {e}", manifest_path.display()))?;
-    if !manifest.contract.matches(&CONTRACT_VERSION) {
-        anyhow::bail!(
-            "{}: field `contract`: `{}` does not accept the contract this host implements \
-             (wangge:plugin@{CONTRACT_VERSION})",
-            manifest_path.display(),
-            manifest.contract
-        );
-    }
+    let categories = checked_categories(&manifest)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", manifest_path.display()))?;
     let config = parse_assignments(&manifest, &options.config)?;
     contract_unit(&options.unit_code, &options.unit_name)
         .map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
     let bytes = read(&options.component, "component")?;
     let digest = digest_of(&bytes);
     let (_, compile) = runtime
-        .prepare(&digest, &bytes)
+        .prepare_for(&manifest.contract, &digest, &bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", options.component.display()))?;
 
     let version = manifest.version.to_string();
@@ -110,10 +132,22 @@ pub async fn add_local_plugin(
                 unit_name: &options.unit_name,
                 grants: &grants,
                 config: &config,
+                categories: &categories,
             },
             options.replace,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            // A refused category is the manifest's fault: say which file.
+            let refused = e
+                .downcast_ref::<CategoryClaimError>()
+                .is_some_and(|c| !matches!(c, CategoryClaimError::Database(_)));
+            if refused {
+                anyhow::anyhow!("{}: {e}", manifest_path.display())
+            } else {
+                e
+            }
+        })?;
 
     if registration == Registration::Added {
         let installed = run_install_hook(db, runtime, metrics, installation_id).await;
@@ -133,6 +167,7 @@ pub async fn add_local_plugin(
             "registration": format!("{registration:?}").to_lowercase(),
             "grants": grants,
             "installation": installation_id,
+            "categories": categories.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
         }),
     })
     .await?;

@@ -1,4 +1,14 @@
-//! The catalog: every installation loaded and ready to call, by plugin id.
+//! The catalog: every installation loaded and ready to call, by plugin id and unit.
+//!
+//! One plugin may be installed at several units; each installation covers its unit's
+//! subtree, and **the nearest installation wins**: a request is served by the installation
+//! at the longest unit code that is a prefix of the unit the request is for. That unit is
+//! `?unit=CODE` when the request names one (anyone may pick which unit's service to use),
+//! else the signed-in caller's most specific grant unit; an anonymous visitor without
+//! `?unit=` gets the installation at the highest unit (shortest code, then lowest code),
+//! which for a plugin installed once is simply that installation. A disabled installation
+//! still wins for its subtree — its administrator switched the service off there — and its
+//! pages answer "disabled by the administrator"; an uninstalled one is not loaded at all.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,7 +19,7 @@ use super::config_values::effective;
 use crate::db::Db;
 use crate::db::plugin_storage::InstallationStorage;
 use crate::db::plugins::InstallationRecord;
-use crate::grid::unit_code::{level_of, parent_of};
+use crate::grid::unit_code::{is_within, level_of, parent_of};
 use crate::metrics::Metrics;
 use crate::runtime::bindings::{self, Unit};
 use crate::runtime::breaker::Breaker;
@@ -18,19 +28,59 @@ use crate::runtime::installation::Installation;
 use crate::runtime::loaded_plugin::LoadedPlugin;
 use crate::runtime::{LoadError, Runtime};
 
-/// Loaded installations by plugin id.
+/// One installation as the page routes see it.
+#[derive(Clone)]
+pub enum Served {
+    /// Enabled and loaded.
+    Enabled(Arc<LoadedPlugin>),
+    /// Disabled by its unit's administrator.
+    Disabled {
+        /// The plugin's display name.
+        name: String,
+        /// The unit it is installed at.
+        unit_code: String,
+    },
+}
+
+impl Served {
+    fn unit_code(&self) -> &str {
+        match self {
+            Self::Enabled(plugin) => &plugin.installation.unit.code,
+            Self::Disabled { unit_code, .. } => unit_code,
+        }
+    }
+}
+
+/// Loaded installations by plugin id, each plugin's sorted by unit code.
 #[derive(Default)]
 pub struct Catalog {
-    by_plugin: BTreeMap<String, Arc<LoadedPlugin>>,
+    by_plugin: BTreeMap<String, Vec<Served>>,
 }
 
 impl Catalog {
-    /// Loads every installation in the database. One that fails to load is logged and
-    /// skipped, so a single broken plugin cannot stop the host.
+    /// Loads every enabled installation in the database and notes the disabled ones. One
+    /// that fails to load is logged and skipped, so a single broken plugin cannot stop the
+    /// host.
     pub async fn load(db: &Db, runtime: &Runtime, metrics: &Metrics) -> anyhow::Result<Self> {
-        let mut by_plugin = BTreeMap::new();
+        let mut by_plugin: BTreeMap<String, Vec<Served>> = BTreeMap::new();
         for record in db.installations().await? {
             let plugin_id = record.plugin_id.clone();
+            match record.state.as_str() {
+                "enabled" => {}
+                "disabled" => {
+                    let name = Manifest::parse(&record.manifest)
+                        .map_or_else(|_| plugin_id.clone(), |m| m.name);
+                    by_plugin
+                        .entry(plugin_id)
+                        .or_default()
+                        .push(Served::Disabled {
+                            name,
+                            unit_code: record.unit_code,
+                        });
+                    continue;
+                }
+                _ => continue,
+            }
             match load_installation(db, runtime, metrics, record).await {
                 Ok((plugin, outcome)) => {
                     tracing::info!(
@@ -40,26 +90,53 @@ impl Catalog {
                         cache = ?outcome,
                         "plugin loaded"
                     );
-                    // Until installations are resolved by the caller's unit (the grid core),
-                    // one installation per plugin is served: the first by unit code.
-                    by_plugin.entry(plugin_id).or_insert(Arc::new(plugin));
+                    by_plugin
+                        .entry(plugin_id)
+                        .or_default()
+                        .push(Served::Enabled(Arc::new(plugin)));
                 }
                 Err(error) => {
                     tracing::error!(plugin = %plugin_id, "plugin not loaded: {error:#}");
                 }
             }
         }
+        for installations in by_plugin.values_mut() {
+            installations.sort_by(|a, b| {
+                let (a, b) = (a.unit_code(), b.unit_code());
+                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+            });
+        }
         Ok(Self { by_plugin })
     }
 
-    /// The installation serving `plugin_id`.
-    pub fn get(&self, plugin_id: &str) -> Option<&Arc<LoadedPlugin>> {
-        self.by_plugin.get(plugin_id)
+    /// The installation of `plugin_id` serving a request for `units` (the `?unit=` of the
+    /// request, or the caller's grant units; see the module docs): the nearest one covering
+    /// any of them, else the one at the highest unit.
+    pub fn resolve(&self, plugin_id: &str, units: &[String]) -> Option<&Served> {
+        let installations = self.by_plugin.get(plugin_id)?;
+        installations
+            .iter()
+            .filter(|served| units.iter().any(|unit| is_within(unit, served.unit_code())))
+            .max_by_key(|served| served.unit_code().len())
+            .or_else(|| installations.first())
     }
 
-    /// All loaded plugins, by id.
+    /// The enabled installation of `plugin_id` at the highest unit: what an anonymous
+    /// visitor without `?unit=` reaches.
+    pub fn get(&self, plugin_id: &str) -> Option<&Arc<LoadedPlugin>> {
+        self.by_plugin
+            .get(plugin_id)?
+            .iter()
+            .find_map(|served| match served {
+                Served::Enabled(plugin) => Some(plugin),
+                Served::Disabled { .. } => None,
+            })
+    }
+
+    /// One enabled installation per plugin (the highest), by plugin id: the home page's
+    /// list of services.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<LoadedPlugin>> {
-        self.by_plugin.values()
+        self.by_plugin.keys().filter_map(|id| self.get(id))
     }
 }
 
@@ -70,10 +147,22 @@ pub async fn load_installation(
     metrics: &Metrics,
     record: InstallationRecord,
 ) -> anyhow::Result<(LoadedPlugin, CacheOutcome)> {
-    let manifest = Manifest::parse(&record.manifest)?;
     let bytes = db.component(&record.digest).await?;
+    load_with_component(db, runtime, metrics, record, &bytes)
+}
+
+/// Builds a callable plugin from an installation and its component's bytes, which need not
+/// be stored yet: an upgrade runs the new version's migrate hook before it records it.
+pub fn load_with_component(
+    db: &Db,
+    runtime: &Runtime,
+    metrics: &Metrics,
+    record: InstallationRecord,
+    bytes: &[u8],
+) -> anyhow::Result<(LoadedPlugin, CacheOutcome)> {
+    let manifest = Manifest::parse(&record.manifest)?;
     let (pre, outcome) = runtime
-        .prepare(&record.digest, &bytes)
+        .prepare(&record.digest, bytes)
         .map_err(|e: LoadError| anyhow::anyhow!(e))?;
     let grants = record
         .grants

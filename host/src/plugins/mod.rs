@@ -1,9 +1,11 @@
-//! Registered plugins: adding a local component with its manifest, and the catalog of
-//! installations the server loads at start-up.
+//! Registered plugins: adding a local component with its manifest, installing and managing
+//! registry versions (`lifecycle`), and the catalog of installations the server loads at
+//! start-up.
 
 pub mod add;
 pub mod catalog;
 mod config_values;
+pub mod lifecycle;
 
 pub use add::{AddOptions, AddReport, add_local_plugin};
 pub use catalog::Catalog;

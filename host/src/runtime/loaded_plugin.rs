@@ -17,6 +17,9 @@ enum Export {
     /// Boxed: a caller and request are large next to the lifecycle calls.
     Page(Box<(Caller, Request)>),
     Install,
+    /// Upgrading from this version.
+    Migrate(String),
+    Uninstall,
 }
 
 enum Output {
@@ -96,14 +99,29 @@ impl LoadedPlugin {
 
     /// Runs the `install` lifecycle hook.
     pub async fn install(&self) -> Result<Result<(), PluginError>, Fault> {
+        self.lifecycle(Export::Install).await
+    }
+
+    /// Runs the `migrate` lifecycle hook of an upgrade from `from_version`.
+    pub async fn migrate(&self, from_version: &str) -> Result<Result<(), PluginError>, Fault> {
+        self.lifecycle(Export::Migrate(from_version.to_owned()))
+            .await
+    }
+
+    /// Runs the `uninstall` lifecycle hook.
+    pub async fn uninstall(&self) -> Result<Result<(), PluginError>, Fault> {
+        self.lifecycle(Export::Uninstall).await
+    }
+
+    async fn lifecycle(&self, export: Export) -> Result<Result<(), PluginError>, Fault> {
         match self
-            .invoke(Export::Install, self.installation.limits.lifecycle_deadline)
+            .invoke(export, self.installation.limits.lifecycle_deadline)
             .await?
         {
             Output::Lifecycle(answer) => Ok(answer),
             Output::Page(_) => Err(Fault {
                 kind: FaultKind::Response,
-                detail: "install returned a page answer".into(),
+                detail: "a lifecycle hook returned a page answer".into(),
             }),
         }
     }
@@ -213,6 +231,18 @@ async fn run(
             plugin
                 .wangge_plugin_lifecycle()
                 .call_install(&mut *store)
+                .await?,
+        ),
+        Export::Migrate(from_version) => Output::Lifecycle(
+            plugin
+                .wangge_plugin_lifecycle()
+                .call_migrate(&mut *store, &from_version)
+                .await?,
+        ),
+        Export::Uninstall => Output::Lifecycle(
+            plugin
+                .wangge_plugin_lifecycle()
+                .call_uninstall(&mut *store)
                 .await?,
         ),
     })

@@ -1,10 +1,12 @@
-//! The plugin runtime: one wasmtime engine, components compiled once and cached by digest,
-//! and a fresh, limited, deny-by-default instance for every call.
+//! The plugin runtime: one wasmtime engine, components of every supported contract version
+//! (`contract`) compiled once and cached by digest, and a fresh, limited, deny-by-default
+//! instance for every call.
 
 pub mod bindings;
 pub mod breaker;
 pub mod call_state;
 pub mod compile_cache;
+pub mod contract;
 pub mod engine;
 pub mod fault;
 mod imports;
@@ -14,12 +16,14 @@ pub mod loaded_plugin;
 
 use std::path::Path;
 
+use semver::{Version, VersionReq};
 use wasmtime::Engine;
 use wasmtime::component::{HasSelf, Linker};
 
 use self::bindings::{Plugin, PluginPre};
 use self::call_state::CallState;
 use self::compile_cache::{CacheOutcome, CompileCache};
+use self::contract::ContractError;
 use self::engine::{EpochTicker, build_engine};
 use self::limits::Limits;
 
@@ -38,9 +42,17 @@ pub enum LoadError {
     /// It does not compile.
     #[error("the component does not compile: {0}")]
     Compile(String),
-    /// It compiles but does not implement the contract world.
-    #[error("the component does not implement the wangge:plugin/plugin@{version} world: {0}", version = bindings::CONTRACT_VERSION)]
-    Contract(String),
+    /// Its contract version is not one this host runs, or not the manifest's.
+    #[error(transparent)]
+    Version(#[from] ContractError),
+    /// It names a supported version but does not implement that version's world.
+    #[error("the component does not implement the wangge:plugin/plugin@{version} world: {detail}")]
+    Contract {
+        /// The version its names carry.
+        version: Version,
+        /// What the linker found missing or mistyped.
+        detail: String,
+    },
 }
 
 /// The engine, the linker with every host import, and the compile cache.
@@ -73,12 +85,35 @@ impl Runtime {
     }
 
     /// Compiles (or loads from the cache) the component `bytes` whose sha256 is `digest`,
-    /// and checks that it implements the contract world.
+    /// and checks that it implements the world of a supported contract version.
     pub fn prepare(
         &self,
         digest: &str,
         bytes: &[u8],
     ) -> Result<(PluginPre<CallState>, CacheOutcome), LoadError> {
+        self.prepare_versioned(digest, bytes)
+            .map(|(pre, outcome, _)| (pre, outcome))
+    }
+
+    /// [`Runtime::prepare`], also checking that the manifest's `contract` range accepts the
+    /// version the component was built against.
+    pub fn prepare_for(
+        &self,
+        contract: &VersionReq,
+        digest: &str,
+        bytes: &[u8],
+    ) -> Result<(PluginPre<CallState>, CacheOutcome), LoadError> {
+        let (pre, outcome, version) = self.prepare_versioned(digest, bytes)?;
+        contract::check_range(contract, &version)?;
+        Ok((pre, outcome))
+    }
+
+    /// [`Runtime::prepare`] with the contract version the component was built against.
+    pub fn prepare_versioned(
+        &self,
+        digest: &str,
+        bytes: &[u8],
+    ) -> Result<(PluginPre<CallState>, CacheOutcome, Version), LoadError> {
         if !bytes.starts_with(b"\0asm") {
             return Err(LoadError::NotWasm);
         }
@@ -89,13 +124,19 @@ impl Runtime {
             .cache
             .load(&self.engine, digest, bytes)
             .map_err(|e| LoadError::Compile(format!("{e:#}")))?;
+        // Before linking: wasmtime's semver matching would resolve a 1.2.0 import against
+        // the 1.1.0 definitions, so an unsupported version must be refused by its name.
+        let version = contract::version_of(&component)?;
+        let not_implemented = |e: wasmtime::Error| LoadError::Contract {
+            version: version.clone(),
+            detail: format!("{e:#}"),
+        };
         let instance_pre = self
             .linker
             .instantiate_pre(&component)
-            .map_err(|e| LoadError::Contract(format!("{e:#}")))?;
-        let pre =
-            PluginPre::new(instance_pre).map_err(|e| LoadError::Contract(format!("{e:#}")))?;
-        Ok((pre, outcome))
+            .map_err(not_implemented)?;
+        let pre = PluginPre::new(instance_pre).map_err(not_implemented)?;
+        Ok((pre, outcome, version))
     }
 
     /// The engine.

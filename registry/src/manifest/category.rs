@@ -1,4 +1,7 @@
-//! Event categories a plugin owns (e.g. elder-care visits), with their SLA.
+//! Event categories a plugin owns (e.g. elder-care visits), with their SLA, an optional
+//! description and an optional schema of custom fields. The registry only checks that the
+//! schema is a table; the host checks it against the subset it validates events with
+//! (`host/src/grid/custom_fields.rs`) when the plugin is added.
 
 use serde::Deserialize;
 
@@ -6,6 +9,10 @@ use super::{ManifestError, PluginId};
 
 /// Longest SLA a category may declare; anything longer is not a deadline.
 const MAX_SLA_WORKING_DAYS: u32 = 250;
+
+/// Longest description: one or two sentences shown beside the category's name on forms,
+/// as long as the built-in categories' descriptions allow for.
+const MAX_DESCRIPTION_CHARS: usize = 200;
 
 /// One event category owned by the plugin.
 #[derive(Debug, Clone, Deserialize)]
@@ -17,6 +24,13 @@ pub struct Category {
     pub name: String,
     /// Deadline in working days from acceptance.
     pub sla_working_days: u32,
+    /// What belongs in the category, shown beside its name.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The JSON Schema of the category's custom fields (an inline TOML table), if it has
+    /// any. Only its shape is checked here; the host checks the subset it supports.
+    #[serde(default)]
+    pub fields_schema: Option<serde_json::Value>,
 }
 
 impl Category {
@@ -46,6 +60,23 @@ impl Category {
             return Err(ManifestError::invalid(
                 format!("{field}.sla_working_days"),
                 format!("expected 1 to {MAX_SLA_WORKING_DAYS} working days"),
+            ));
+        }
+        if let Some(description) = &self.description {
+            let chars = description.trim().chars().count();
+            if !(1..=MAX_DESCRIPTION_CHARS).contains(&chars) {
+                return Err(ManifestError::invalid(
+                    format!("{field}.description"),
+                    format!("expected 1 to {MAX_DESCRIPTION_CHARS} characters, got {chars}"),
+                ));
+            }
+        }
+        if let Some(schema) = &self.fields_schema
+            && !schema.is_object()
+        {
+            return Err(ManifestError::invalid(
+                format!("{field}.fields_schema"),
+                "expected a table (a JSON Schema object describing the custom fields)",
             ));
         }
         Ok(())

@@ -82,6 +82,14 @@ pub enum ManifestError {
 }
 
 impl ManifestError {
+    /// The field at fault (`pages[1].path`), when the error is about one field.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ManifestError::Syntax(_) => None,
+            ManifestError::Invalid { field, .. } => Some(field),
+        }
+    }
+
     fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
         Self::Invalid {
             field: field.into(),

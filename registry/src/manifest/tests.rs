@@ -97,6 +97,51 @@ fn a_category_outside_the_plugin_namespace_is_refused() {
     assert!(error.contains("categories[0].code"), "{error}");
 }
 
+const WITH_FIELDS: &str = r#"
+description = "探访独居、高龄老人并记录其状况"
+fields_schema = { type = "object", additionalProperties = false, required = ["visitor"], properties = { visitor = { type = "string", title = "探访人", description = "探访的网格员" }, minutes = { type = "integer", title = "时长（分钟）", description = "探访用时", minimum = 1 } } }
+"#;
+
+fn with_category_extra(extra: &str) -> String {
+    VALID.replace(
+        "sla_working_days = 3\n",
+        &format!("sla_working_days = 3\n{}\n", extra.trim()),
+    )
+}
+
+#[test]
+fn a_category_carries_its_description_and_fields_schema() {
+    let manifest = Manifest::parse(&with_category_extra(WITH_FIELDS)).expect("valid manifest");
+    let category = &manifest.categories[0];
+    assert_eq!(
+        category.description.as_deref(),
+        Some("探访独居、高龄老人并记录其状况")
+    );
+    let schema = category.fields_schema.as_ref().expect("a schema");
+    assert_eq!(schema["required"][0], "visitor");
+    assert_eq!(schema["properties"]["minutes"]["minimum"], 1);
+    assert_eq!(schema["additionalProperties"], false);
+}
+
+#[test]
+fn a_category_without_extras_has_neither() {
+    let manifest = Manifest::parse(VALID).expect("valid manifest");
+    assert!(manifest.categories[0].description.is_none());
+    assert!(manifest.categories[0].fields_schema.is_none());
+}
+
+#[test]
+fn a_fields_schema_that_is_not_a_table_is_named() {
+    let error = error_of(&with_category_extra("fields_schema = \"visitor\""));
+    assert!(error.contains("categories[0].fields_schema"), "{error}");
+}
+
+#[test]
+fn a_blank_category_description_is_named() {
+    let error = error_of(&with_category_extra("description = \"  \""));
+    assert!(error.contains("categories[0].description"), "{error}");
+}
+
 #[test]
 fn a_config_default_of_the_wrong_type_is_refused() {
     let error = error_of(&VALID.replace("default = 80", "default = \"eighty\""));

@@ -21,6 +21,7 @@ async fn installation(db: &Db, unit_code: &str) -> i64 {
                 unit_name: "测试单位",
                 grants: &[],
                 config: &config,
+                categories: &[],
             },
             false,
         )

@@ -3,6 +3,7 @@
 //! contract's `error` variant; only host faults trap.
 
 mod config;
+mod event_contract;
 mod events;
 mod houses;
 mod log;

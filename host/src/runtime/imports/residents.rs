@@ -1,6 +1,7 @@
 //! `residents`: residents in the installation's scope (its unit's subtree), sensitive
 //! fields masked before they cross into the plugin; `get-sensitive` unmasks one record for
-//! a stated reason and audits it; tags need `residents:tag`.
+//! a stated reason and audits it; tags need `residents:tag`; `count` (contract 1.1) answers
+//! with one COUNT query under the small-cell rule of the host's statistics.
 
 use jiff::ToSpan;
 use serde_json::json;
@@ -11,9 +12,10 @@ use crate::db::residents::{ResidentQuery, StoredResident, parse_cursor};
 use crate::grid::calendar::today_in_china;
 use crate::grid::masking::{MIN_UNMASK_REASON_CHARS, mask_id_number, mask_phone};
 use crate::grid::resident::PopulationType as StoredPopulationType;
+use crate::grid::small_cells::SMALL_CELL_THRESHOLD;
 use crate::grid::unit_code::is_within;
 use crate::runtime::bindings::PluginError;
-use crate::runtime::bindings::wangge::plugin::residents::{Host, ResidentFilter};
+use crate::runtime::bindings::wangge::plugin::residents::{Host, ResidentCount, ResidentFilter};
 use crate::runtime::bindings::wangge::plugin::types::{Gender, PopulationType, Resident};
 use crate::runtime::call_state::CallState;
 
@@ -21,6 +23,10 @@ type Answer<T> = wasmtime::Result<Result<T, PluginError>>;
 
 /// Rows one query may return; plugins page with `after`.
 const MAX_ROWS: u32 = 500;
+
+/// Code length of a community: a count over a prefix at least this long stays within one
+/// community, where the host's statistics show exact numbers too.
+const COMMUNITY_CODE_LEN: usize = 12;
 
 fn host_fault(error: sqlx::Error) -> wasmtime::Error {
     wasmtime::format_err!("resident records: {error}")
@@ -53,9 +59,8 @@ fn to_contract(resident: &StoredResident, unmasked: bool) -> Resident {
             resident.phone.as_deref().map(mask_phone)
         },
         population_type,
-        // Households and houses arrive with the rest of the base data.
-        household_id: None,
-        house_id: None,
+        household_id: resident.household_id.map(|id| id.to_string()),
+        house_id: resident.house_id.map(|id| id.to_string()),
         grid_code: resident.grid_code.clone(),
         tags: resident.tags.clone(),
     }
@@ -71,6 +76,22 @@ fn stored_population_type(kind: PopulationType) -> &'static str {
     .name()
 }
 
+/// A count as a plugin may see it: the host's small-cell rule (`grid::small_cells`) hides
+/// counts of 1 to 4 taken over more than one community, exactly as `/api/stats` does for
+/// the people reading the host's own dashboards. A plugin holding `residents:read` could
+/// page through the rows instead, so this is no barrier against the plugin; it keeps the
+/// count primitive from putting a number on a street-wide dashboard that singles people out.
+fn small_cell_count(count: i64, counted_prefix: &str) -> ResidentCount {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    let within_one_community = counted_prefix.len() >= COMMUNITY_CODE_LEN;
+    let threshold = u32::try_from(SMALL_CELL_THRESHOLD).unwrap_or(u32::MAX);
+    if !within_one_community && (1..threshold).contains(&count) {
+        ResidentCount::FewerThan(threshold)
+    } else {
+        ResidentCount::Exact(count)
+    }
+}
+
 fn valid_tag(tag: &str) -> Result<(), PluginError> {
     let ok = (1..=32).contains(&tag.len())
         && tag
@@ -83,6 +104,35 @@ fn valid_tag(tag: &str) -> Result<(), PluginError> {
             "tag `{tag}`: expected 1 to 32 characters of a-z, 0-9 and `-`"
         )))
     }
+}
+
+/// The scope and filters of `filter` over `unit` (already clipped to the installation's
+/// scope), without cursor or limit: shared by `query` and `count` so both always agree.
+fn resident_query<'a>(
+    unit: &'a str,
+    filter: &'a ResidentFilter,
+) -> Result<ResidentQuery<'a>, PluginError> {
+    if let Some(tag) = &filter.tag {
+        valid_tag(tag)?;
+    }
+    let today = today_in_china();
+    let years_ago = |years: u32| {
+        today
+            .checked_sub(i64::from(years).years())
+            .map(|date| date.to_string())
+            .ok()
+    };
+    Ok(ResidentQuery {
+        unit_code: unit,
+        population_type: filter.population_type.map(stored_population_type),
+        born_on_or_before: filter.min_age.and_then(years_ago),
+        born_after: filter
+            .max_age
+            .and_then(|age| years_ago(age.saturating_add(1))),
+        tag: filter.tag.as_deref(),
+        after: None,
+        limit: 0,
+    })
 }
 
 impl CallState {
@@ -108,7 +158,21 @@ impl CallState {
         })
     }
 
-    async fn gate(
+    /// The subtree a query asked for, within the installation's: a narrower prefix inside
+    /// the scope is honoured, a broader one is clipped to it, another one is denied.
+    pub(super) fn clip_to_scope(&self, prefix: Option<&str>) -> Result<String, PluginError> {
+        let scope = &self.installation.unit.code;
+        match prefix {
+            None => Ok(scope.clone()),
+            Some(prefix) if is_within(prefix, scope) => Ok(prefix.to_owned()),
+            Some(prefix) if is_within(scope, prefix) => Ok(scope.clone()),
+            Some(prefix) => Err(PluginError::Denied(format!(
+                "grid-prefix `{prefix}` lies outside this installation's unit {scope}"
+            ))),
+        }
+    }
+
+    pub(super) async fn gate(
         &mut self,
         permission: Permission,
         import: &'static str,
@@ -160,23 +224,10 @@ impl Host for CallState {
         {
             return Ok(Err(e));
         }
-        let scope = self.installation.unit.code.clone();
-        // A narrower prefix inside the scope is honoured; a broader one is clipped to it.
-        let unit = match filter.grid_prefix.as_deref() {
-            None => scope.clone(),
-            Some(prefix) if is_within(prefix, &scope) => prefix.to_owned(),
-            Some(prefix) if is_within(&scope, prefix) => scope.clone(),
-            Some(prefix) => {
-                return Ok(Err(PluginError::Denied(format!(
-                    "grid-prefix `{prefix}` lies outside this installation's unit {scope}"
-                ))));
-            }
+        let unit = match self.clip_to_scope(filter.grid_prefix.as_deref()) {
+            Ok(unit) => unit,
+            Err(e) => return Ok(Err(e)),
         };
-        if let Some(tag) = &filter.tag
-            && let Err(e) = valid_tag(tag)
-        {
-            return Ok(Err(e));
-        }
         let after = match filter.after.as_deref() {
             None => None,
             Some(cursor) => match parse_cursor(cursor) {
@@ -189,23 +240,13 @@ impl Host for CallState {
                 }
             },
         };
-        let today = today_in_china();
-        let years_ago = |years: u32| {
-            today
-                .checked_sub(i64::from(years).years())
-                .map(|date| date.to_string())
-                .ok()
-        };
-        let query = ResidentQuery {
-            unit_code: &unit,
-            population_type: filter.population_type.map(stored_population_type),
-            born_on_or_before: filter.min_age.and_then(years_ago),
-            born_after: filter
-                .max_age
-                .and_then(|age| years_ago(age.saturating_add(1))),
-            tag: filter.tag.as_deref(),
-            after,
-            limit: i64::from(filter.limit.clamp(1, MAX_ROWS)),
+        let query = match resident_query(&unit, &filter) {
+            Ok(query) => ResidentQuery {
+                after,
+                limit: i64::from(filter.limit.clamp(1, MAX_ROWS)),
+                ..query
+            },
+            Err(e) => return Ok(Err(e)),
         };
         let rows = self
             .installation
@@ -214,6 +255,30 @@ impl Host for CallState {
             .await
             .map_err(host_fault)?;
         Ok(Ok(rows.iter().map(|r| to_contract(r, false)).collect()))
+    }
+
+    async fn count(&mut self, filter: ResidentFilter) -> Answer<ResidentCount> {
+        if let Err(e) = self
+            .gate(Permission::ResidentsRead, "residents.count")
+            .await?
+        {
+            return Ok(Err(e));
+        }
+        let unit = match self.clip_to_scope(filter.grid_prefix.as_deref()) {
+            Ok(unit) => unit,
+            Err(e) => return Ok(Err(e)),
+        };
+        let query = match resident_query(&unit, &filter) {
+            Ok(query) => query,
+            Err(e) => return Ok(Err(e)),
+        };
+        let count = self
+            .installation
+            .db
+            .count_residents(&query)
+            .await
+            .map_err(host_fault)?;
+        Ok(Ok(small_cell_count(count, &unit)))
     }
 
     async fn get_sensitive(&mut self, id: String, reason: String) -> Answer<Resident> {

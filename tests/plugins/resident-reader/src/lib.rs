@@ -1,7 +1,8 @@
-//! Test plugin: reads residents through the contract so the tests can see exactly what
-//! crosses into a plugin: masked lists, an unmasked read with a reason, tags, and what
-//! happens outside the installation's scope.
+//! Test plugin: reads residents, houses and households through the contract so the tests
+//! can see exactly what crosses into a plugin: masked lists, an unmasked read with a reason,
+//! tags, and what happens outside the installation's scope.
 
+use wangge_sdk::houses;
 use wangge_sdk::page::{escape_html, html, query_param};
 use wangge_sdk::residents::{self, ResidentFilter};
 use wangge_sdk::{Caller, Error, Plugin, Request, Response};
@@ -59,6 +60,26 @@ impl Plugin for ResidentReader {
                     .map(|r| format!("{} {}", r.name, r.id_number)),
             ),
             "/tag" => answer(residents::add_tag(&id, "visited").map(|()| "tagged".to_owned())),
+            "/houses" => answer(
+                houses::query(&query_param(query, "prefix").unwrap_or_default(), None, 100).map(
+                    |found| {
+                        found
+                            .iter()
+                            .map(|h| format!("{} {} {}", h.id, h.address, h.grid_code))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    },
+                ),
+            ),
+            "/house" => answer(houses::get(&id).map(|h| format!("{} {}", h.address, h.usage))),
+            "/household" => answer(houses::get_household(&id).map(|h| {
+                format!(
+                    "{} head={} members={}",
+                    h.number,
+                    h.head_resident_id.unwrap_or_default(),
+                    h.member_ids.join(",")
+                )
+            })),
             other => return Err(Error::NotFound(format!("no page {other}"))),
         })
     }

@@ -1,0 +1,216 @@
+//! `GET requests.json` and `GET requests/{id}.json`: service requests within the caller's
+//! grants. A request out of scope looks exactly like one that does not exist.
+//!
+//! Filters of the list, as GeoReport defines them: `service_request_id` (a comma list; the
+//! other filters are then ignored), `service_code`, `start_date` and `end_date` (ISO 8601;
+//! a plain `YYYY-MM-DD` means midnight in China; by default the 90 days up to now), `status`
+//! (`open`, `closed` or both, comma-separated) and `jurisdiction_id` (one unit of the
+//! caller's scope). Newest first, at most 1000.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use super::auth::{Caller, caller};
+use super::error::Open311Error;
+use super::format::json_name;
+use super::request_json::{request_json, states_of};
+use crate::db::events::{EventQuery, StoredEvent};
+use crate::http::AppState;
+
+/// GeoReport's cap on one answer.
+const MAX_REQUESTS: i64 = 1000;
+
+/// GeoReport's default window when no dates are given.
+const DEFAULT_WINDOW_DAYS: i64 = 90;
+
+const MS_PER_DAY: i64 = 24 * 60 * 60 * 1000;
+
+const FILTERS: &[&str] = &[
+    "api_key",
+    "jurisdiction_id",
+    "service_request_id",
+    "service_code",
+    "start_date",
+    "end_date",
+    "status",
+];
+
+type Params = Vec<(String, String)>;
+
+fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+fn query_params(query: Result<Query<Params>, QueryRejection>) -> Result<Params, Open311Error> {
+    let Query(params) = query
+        .map_err(|rejection| Open311Error::bad_request(format!("bad query string: {rejection}")))?;
+    if let Some((name, _)) = params.iter().find(|(k, _)| !FILTERS.contains(&k.as_str())) {
+        return Err(Open311Error::bad_request(format!(
+            "{name}: not a filter of GET requests (filters: {})",
+            FILTERS.join(", ")
+        )));
+    }
+    Ok(params)
+}
+
+/// Milliseconds since the epoch of an ISO 8601 datetime with offset, or of a date (midnight
+/// in China).
+fn instant(name: &str, text: &str) -> Result<i64, Open311Error> {
+    let parsed = text.parse::<jiff::Timestamp>().or_else(|_| {
+        text.parse::<jiff::civil::Date>().and_then(|date| {
+            date.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .map(|z| z.timestamp())
+        })
+    });
+    parsed.map(|t| t.as_millisecond()).map_err(|_| {
+        Open311Error::bad_request(format!(
+            "{name}: expected an ISO 8601 datetime like 2026-11-28T09:30:00+08:00, got \"{text}\""
+        ))
+    })
+}
+
+/// The events as requests, with their category names, unit names and latest notes.
+async fn requests_json(state: &AppState, events: &[StoredEvent]) -> Result<Value, Open311Error> {
+    let names: HashMap<String, String> = state
+        .db()
+        .event_categories()
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.name))
+        .collect();
+    let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+    let notes = state.db().latest_notes(&ids).await?;
+    let mut unit_names: HashMap<&str, String> = HashMap::new();
+    let mut requests = Vec::with_capacity(events.len());
+    for event in events {
+        if !unit_names.contains_key(event.unit_code.as_str()) {
+            let name = state
+                .db()
+                .unit(&event.unit_code)
+                .await?
+                .map_or_else(|| event.unit_code.clone(), |u| u.name);
+            unit_names.insert(&event.unit_code, name);
+        }
+        requests.push(request_json(
+            event,
+            names.get(&event.category).map_or("", String::as_str),
+            unit_names
+                .get(event.unit_code.as_str())
+                .map_or("", String::as_str),
+            notes.get(&event.id).map(String::as_str),
+        ));
+    }
+    Ok(Value::from(requests))
+}
+
+/// The units searched: the caller's grant units, or `jurisdiction_id` within them.
+fn scope(caller: &Caller, jurisdiction: Option<&str>) -> Result<Vec<String>, Open311Error> {
+    match jurisdiction {
+        Some(unit) if caller.grants.reaches(unit) => Ok(vec![unit.to_owned()]),
+        Some(unit) => Err(Open311Error::new(
+            axum::http::StatusCode::FORBIDDEN,
+            format!("jurisdiction_id: you hold no role at unit {unit}"),
+        )),
+        None => Ok(caller
+            .grants
+            .0
+            .iter()
+            .map(|g| g.unit_code.clone())
+            .collect()),
+    }
+}
+
+/// `GET requests.json`.
+pub(super) async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<Params>, QueryRejection>,
+) -> Result<Json<Value>, Open311Error> {
+    let params = query_params(query)?;
+    let caller = caller(&state, &headers, param(&params, "api_key")).await?;
+    let subtrees = scope(&caller, param(&params, "jurisdiction_id"))?;
+    let ids: Option<Vec<i64>> = param(&params, "service_request_id")
+        .map(|list| {
+            list.split(',')
+                .map(|id| {
+                    id.trim().parse::<i64>().map_err(|_| {
+                        Open311Error::bad_request(format!(
+                            "service_request_id: expected ids separated by commas, got \"{id}\""
+                        ))
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let mut query = EventQuery {
+        subtrees: &subtrees,
+        limit: MAX_REQUESTS,
+        ..EventQuery::default()
+    };
+    let states: Vec<&str>;
+    if let Some(ids) = &ids {
+        // GeoReport: with ids given, the other filters are ignored.
+        query.ids = Some(ids);
+    } else {
+        query.category = param(&params, "service_code");
+        let until = param(&params, "end_date")
+            .map(|t| instant("end_date", t))
+            .transpose()?
+            .unwrap_or_else(crate::db::now_ms);
+        let from = param(&params, "start_date")
+            .map(|t| instant("start_date", t))
+            .transpose()?
+            .unwrap_or(until - DEFAULT_WINDOW_DAYS * MS_PER_DAY);
+        if from > until {
+            return Err(Open311Error::bad_request(
+                "start_date: must not be after end_date",
+            ));
+        }
+        query.reported_from = Some(from);
+        query.reported_until = Some(until);
+        if let Some(list) = param(&params, "status") {
+            let mut wanted = Vec::new();
+            for status in list.split(',').map(str::trim) {
+                let found = states_of(status).ok_or_else(|| {
+                    Open311Error::bad_request(format!(
+                        "status: expected open or closed, got \"{status}\""
+                    ))
+                })?;
+                wanted.extend_from_slice(found);
+            }
+            states = wanted;
+            query.states = Some(&states);
+        }
+    }
+    let events = state.db().events_matching(&query).await?;
+    Ok(Json(requests_json(&state, &events).await?))
+}
+
+/// `GET requests/{id}.json`: a one-element array, as GeoReport answers it.
+pub(super) async fn one(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+    query: Result<Query<Params>, QueryRejection>,
+) -> Result<Json<Value>, Open311Error> {
+    let params = query_params(query)?;
+    let id_text = json_name(&file)?;
+    let caller = caller(&state, &headers, param(&params, "api_key")).await?;
+    let not_found = || Open311Error::not_found(format!("service request {id_text} not found"));
+    let id: i64 = id_text.parse().map_err(|_| not_found())?;
+    let event = match state.db().event(id).await? {
+        Some(event) if caller.grants.reaches(&event.unit_code) => event,
+        // Out of scope looks exactly like absent.
+        _ => return Err(not_found()),
+    };
+    Ok(Json(requests_json(&state, &[event]).await?))
+}

@@ -1,0 +1,68 @@
+//! The installation lifecycle from the registry: install, upgrade, rollback, disable,
+//! enable and uninstall, shared by the command line and (later) the admin console.
+//!
+//! Trust: the host verifies a package's signature against the publisher keys in its own
+//! database (the registry's `registry_publishers` table — for the embedded registry that is
+//! the registry itself; for a remote registry the operator pins the publisher's key with
+//! `wangge registry publisher add`). The digest is recomputed from the bytes, never taken
+//! from the registry's word: a package whose stored bytes were altered is refused.
+//!
+//! Rules, one file each:
+//! - [`resolve`]: the newest approved version whose `contract` range this host runs, or
+//!   the version asked for if it is approved; submitted, rejected and yanked are refused.
+//! - [`fetch`]: download, recompute the digest, verify the signature, open strictly.
+//! - [`consent`]: every requested permission is shown and must be granted; an upgrade shows
+//!   the difference and only the added ones need granting again.
+//! - [`install`], [`upgrade`], [`rollback`], [`switch`] (disable/enable), [`uninstall`].
+//!
+//! An upgrade runs the new version's `lifecycle.migrate(from-version)` against the
+//! installation's storage; if it traps, times out or returns an error, the storage is put
+//! back exactly as it was and the installation stays on its version (see
+//! `db::storage_snapshot` for why this is a snapshot and not one long transaction). A
+//! rollback returns to the version before the last upgrade with its grants and config; it
+//! runs no hook (the contract has no down-migration), so the data stays as the newer
+//! version left it. Every act and every refused attempt is audited (`plugin.*`).
+//!
+//! A running `serve` picks the changes up when restarted, as for `plugin add`.
+
+mod audit;
+pub mod consent;
+mod fetch;
+mod hooks;
+mod install;
+mod resolve;
+mod rollback;
+mod switch;
+mod uninstall;
+mod upgrade;
+
+pub use install::{InstallRequest, Installed, install};
+pub use rollback::{RolledBack, rollback};
+pub use switch::{disable, enable};
+pub use uninstall::{DataChoice, Uninstalled, uninstall};
+pub use upgrade::{UpgradeRequest, Upgraded, upgrade};
+
+use crate::db::Db;
+use crate::metrics::Metrics;
+use crate::registry_service::Actor;
+use crate::runtime::Runtime;
+
+/// What every lifecycle operation works with.
+pub struct Lifecycle<'a> {
+    /// The host's database (installations, storage, the registry, the audit log).
+    pub db: &'a Db,
+    /// The runtime, to compile and to run lifecycle hooks.
+    pub runtime: &'a Runtime,
+    /// Metrics, for the hooks' calls.
+    pub metrics: &'a Metrics,
+    /// Who acts, for the audit log.
+    pub actor: &'a Actor,
+    /// Shown step by step (download, verify, compile, consent); the CLI prints to stderr.
+    pub progress: &'a (dyn Fn(&str) + Send + Sync),
+}
+
+impl Lifecycle<'_> {
+    fn step(&self, text: &str) {
+        (self.progress)(text);
+    }
+}

@@ -1,0 +1,94 @@
+//! Publishing test plugins to a workspace's embedded registry: a publisher key, a package
+//! of a built component with its manifest edited per version, publish and review — the
+//! steps an end-to-end test needs before it installs from the registry.
+
+use std::path::{Path, PathBuf};
+
+use crate::{Workspace, component, manifest};
+
+/// A publisher registered with the workspace's registry, and a folder for its files.
+pub struct Publisher<'a> {
+    workspace: &'a Workspace,
+    files: tempfile::TempDir,
+    key: PathBuf,
+}
+
+fn text(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+impl<'a> Publisher<'a> {
+    /// Generates a key and registers it as publisher `name` (the manifests' `publisher`).
+    pub fn register(workspace: &'a Workspace, name: &str) -> Self {
+        let files = tempfile::tempdir().expect("tempdir");
+        let key = files.path().join(format!("{name}.key"));
+        let public_key = workspace.run(&["registry", "keygen", text(&key)]);
+        workspace.run(&["registry", "publisher", "add", name, public_key.trim()]);
+        Self {
+            workspace,
+            files,
+            key,
+        }
+    }
+
+    /// Packs the component of `package` with its manifest at `version`, edited by `edit`,
+    /// and publishes it (state `submitted`); returns the package's path.
+    pub fn publish(
+        &self,
+        package: &str,
+        version: &str,
+        edit: &dyn Fn(String) -> String,
+    ) -> PathBuf {
+        let original = std::fs::read_to_string(manifest(package)).expect("manifest");
+        let versioned = original
+            .lines()
+            .map(|line| {
+                if line.starts_with("version = ") {
+                    format!("version = \"{version}\"")
+                } else {
+                    line.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let stem = format!("{package}-{version}");
+        let manifest_path = self.files.path().join(format!("{stem}.toml"));
+        std::fs::write(&manifest_path, edit(versioned + "\n")).expect("manifest");
+        let readme = self.files.path().join(format!("{stem}.md"));
+        std::fs::write(&readme, format!("# {package} {version}\n")).expect("readme");
+        let output = self.files.path().join(format!("{stem}.wgp"));
+        self.workspace.run(&[
+            "plugin",
+            "package",
+            "--manifest",
+            text(&manifest_path),
+            "--component",
+            text(&component(package)),
+            "--readme",
+            text(&readme),
+            "-o",
+            text(&output),
+        ]);
+        self.workspace.run(&[
+            "registry",
+            "publish",
+            text(&output),
+            "--key",
+            text(&self.key),
+        ]);
+        output
+    }
+
+    /// Publishes and approves.
+    pub fn publish_approved(
+        &self,
+        package: &str,
+        version: &str,
+        edit: &dyn Fn(String) -> String,
+    ) -> PathBuf {
+        let path = self.publish(package, version, edit);
+        self.workspace
+            .run(&["registry", "review", package, version, "approve"]);
+        path
+    }
+}
