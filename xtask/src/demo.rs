@@ -1,9 +1,10 @@
-//! `cargo xtask demo`: builds everything, registers the bundled plugins in an embedded
-//! SQLite database under `wangge-data/`, and serves on 127.0.0.1:8080.
+//! `cargo xtask demo`: builds everything, seeds the demo data and installs the bundled
+//! plugins through the embedded registry in an SQLite database under `wangge-data/`, and
+//! serves on 127.0.0.1:8080.
 
 use std::process::Command;
 
-use crate::{cargo, plugins};
+use crate::{cargo, demo_registry, plugins};
 
 /// Where the demo keeps its database and compiled-component cache.
 const DATA_DIR: &str = "wangge-data";
@@ -90,16 +91,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         }
         std::fs::write(data_dir.join(DEMO_MARKER), "demo data seeded\n")?;
     }
-    for plugin in &built.bundled {
-        let mut add = Command::new(&wangge);
-        add.arg("--data-dir")
-            .arg(&data_dir)
-            .args(["plugin", "add", "--replace"])
-            .arg(plugin.component(&built.dir))
-            .arg("--manifest")
-            .arg(plugin.dir.join("plugin.toml"));
-        cargo::status(add, &format!("wangge plugin add {}", plugin.package))?;
-    }
+    demo_registry::install_bundled(&built, &data_dir)?;
     println!();
     println!("Wangge demo on http://{listen}/ (Ctrl-C stops it)");
     println!("  start page       http://{listen}/");

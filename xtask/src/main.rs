@@ -3,6 +3,7 @@
 
 mod cargo;
 mod demo;
+mod demo_registry;
 mod lint;
 mod plugins;
 mod postgres;

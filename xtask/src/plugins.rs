@@ -21,14 +21,21 @@ pub struct PluginCrate {
 impl PluginCrate {
     /// The plugin id from its `plugin.toml` (the host checks the whole manifest).
     pub fn id(&self) -> anyhow::Result<String> {
+        self.manifest_field("id")
+    }
+
+    /// A top-level `NAME = "VALUE"` line of its `plugin.toml`: enough for the id, version
+    /// and publisher without a TOML parser in xtask (the host parses the whole manifest).
+    pub fn manifest_field(&self, name: &str) -> anyhow::Result<String> {
         let path = self.dir.join("plugin.toml");
         let text = std::fs::read_to_string(&path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let prefix = format!("{name} = \"");
         text.lines()
-            .find_map(|line| line.strip_prefix("id = \""))
+            .find_map(|line| line.strip_prefix(prefix.as_str()))
             .and_then(|rest| rest.strip_suffix('"'))
             .map(str::to_owned)
-            .ok_or_else(|| anyhow::anyhow!("{}: no `id = \"…\"` line", path.display()))
+            .ok_or_else(|| anyhow::anyhow!("{}: no `{name} = \"…\"` line", path.display()))
     }
 
     /// Its `wangge-sdk` dependency line, e.g. `wangge-sdk.workspace = true` or one with
