@@ -48,6 +48,26 @@ impl StorageArgs {
     }
 }
 
+/// How `serve` follows installation changes made while it runs.
+#[derive(Debug, Clone, Args)]
+pub struct ReloadArgs {
+    /// How often, in milliseconds, the server checks whether plugin installations changed
+    /// (and reloads them if so).
+    #[arg(long, env = "WANGGE_CATALOG_POLL_MS", default_value_t = crate::plugins::reload::CATALOG_POLL_INTERVAL.as_millis() as u64, global = true)]
+    pub catalog_poll_ms: u64,
+}
+
+impl ReloadArgs {
+    /// The poll interval, validated.
+    pub fn catalog_poll_interval(&self) -> anyhow::Result<Duration> {
+        anyhow::ensure!(
+            self.catalog_poll_ms > 0,
+            "--catalog-poll-ms: must be greater than zero"
+        );
+        Ok(Duration::from_millis(self.catalog_poll_ms))
+    }
+}
+
 /// Limits on plugin calls; each defaults to the constant documented in `runtime::limits`.
 #[derive(Debug, Clone, Args)]
 pub struct LimitArgs {

@@ -56,14 +56,20 @@ impl Host {
     }
 }
 
-/// Serves `state` on `listen` until Ctrl-C. Prints the bound address on stdout first, so a
+/// Serves `state` on `listen` until Ctrl-C, reading the catalog's change marker every
+/// `catalog_poll` (see `plugins::reload`). Prints the bound address on stdout first, so a
 /// caller that asked for port 0 learns the port.
-pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
+pub async fn serve(
+    listen: SocketAddr,
+    state: AppState,
+    catalog_poll: std::time::Duration,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
     tokio::spawn(supervise_periodically(state.database().clone()));
+    tokio::spawn(crate::plugins::reload::watch(state.clone(), catalog_poll));
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving");
     axum::serve(listener, app(state))

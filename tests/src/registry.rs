@@ -11,6 +11,7 @@ pub struct Publisher<'a> {
     workspace: &'a Workspace,
     files: tempfile::TempDir,
     key: PathBuf,
+    public_key: String,
 }
 
 fn text(path: &Path) -> &str {
@@ -28,7 +29,13 @@ impl<'a> Publisher<'a> {
             workspace,
             files,
             key,
+            public_key: public_key.trim().to_owned(),
         }
+    }
+
+    /// The publisher's public key (`ed25519:…`), for another host to pin.
+    pub fn public_key(&self) -> &str {
+        &self.public_key
     }
 
     /// Packs the component of `package` with its manifest at `version`, edited by `edit`,

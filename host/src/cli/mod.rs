@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{LimitArgs, StorageArgs};
+use crate::config::{LimitArgs, ReloadArgs, StorageArgs};
 use crate::server::{Host, serve};
 
 /// Wangge (网格): the provincial grid-management platform host.
@@ -26,6 +26,9 @@ pub struct Cli {
 
     #[command(flatten)]
     limits: LimitArgs,
+
+    #[command(flatten)]
+    reload: ReloadArgs,
 
     #[command(subcommand)]
     command: Command,
@@ -81,7 +84,10 @@ impl Cli {
         };
         let host = Host::open(&self.storage, &self.limits).await?;
         match command {
-            Command::Serve { listen } => serve(listen, host.into_state().await?).await,
+            Command::Serve { listen } => {
+                let poll = self.reload.catalog_poll_interval()?;
+                serve(listen, host.into_state().await?, poll).await
+            }
             Command::Plugin(command) => command.run(&host).await,
             Command::Units(command) => command.run(&host).await,
             Command::Users(command) => command.run(&host).await,

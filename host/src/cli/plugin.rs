@@ -45,6 +45,10 @@ pub enum PluginCommand {
         /// Install this version instead of the newest approved one.
         #[arg(long)]
         version: Option<String>,
+        /// Take the version from the registry at this URL (`http://host:port`, a
+        /// province's `wangge registry serve`); its publisher's key must be pinned here.
+        #[arg(long, value_name = "URL")]
+        registry: Option<String>,
         #[command(flatten)]
         consent: Consent,
         /// A config value, KEY=VALUE, checked against the manifest's config schema.
@@ -60,6 +64,10 @@ pub enum PluginCommand {
         /// Upgrade to this version instead of the newest approved one.
         #[arg(long)]
         version: Option<String>,
+        /// Take the version from the registry at this URL (`http://host:port`, a
+        /// province's `wangge registry serve`); its publisher's key must be pinned here.
+        #[arg(long, value_name = "URL")]
+        registry: Option<String>,
         #[command(flatten)]
         consent: Consent,
         /// A config change, KEY=VALUE.
@@ -266,6 +274,7 @@ async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()
             plugin,
             target,
             version,
+            registry,
             consent,
             config,
         } => {
@@ -275,6 +284,7 @@ async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()
                     plugin_id: plugin.clone(),
                     unit_code: target.unit.clone(),
                     version,
+                    registry,
                     grants: consent.grants(),
                     config,
                 },
@@ -298,6 +308,7 @@ async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()
             plugin,
             target,
             version,
+            registry,
             consent,
             config,
         } => {
@@ -307,6 +318,7 @@ async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()
                     plugin_id: plugin.clone(),
                     unit_code: target.unit.clone(),
                     version,
+                    registry,
                     grants: consent.grants(),
                     config,
                 },

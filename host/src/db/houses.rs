@@ -171,6 +171,8 @@ impl Db {
     }
 
     /// Houses of grids in the subtree of `unit_code`, in (grid, id) order, after the cursor.
+    /// The cursor is a row-value comparison, as for residents, so each page is one index
+    /// seek on both engines (see `Db::query_residents`).
     pub async fn houses_under(
         &self,
         unit_code: &str,
@@ -179,8 +181,8 @@ impl Db {
     ) -> sqlx::Result<Vec<StoredHouse>> {
         let (after_grid, after_id) = after.unwrap_or(("", 0));
         let sql = format!(
-            "SELECT {HOUSE_COLUMNS} FROM houses WHERE grid_code >= $1 AND grid_code < $2 \
-             AND (grid_code > $3 OR (grid_code = $3 AND id > $4)) \
+            "SELECT {HOUSE_COLUMNS} FROM houses WHERE (grid_code, id) > ($3, $4) \
+             AND grid_code >= $1 AND grid_code < $2 \
              ORDER BY grid_code, id LIMIT $5"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

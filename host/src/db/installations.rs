@@ -1,10 +1,13 @@
 //! Installations as the lifecycle (`plugins::lifecycle`) changes them: a registry version
 //! recorded at a unit, switched on upgrade and rollback, disabled, enabled and removed.
-//! Each change is one transaction, so a refused or failed step leaves the row as it was.
+//! Each change is one transaction, so a refused or failed step leaves the row as it was;
+//! each also bumps the catalog's change marker (`db::catalog_version`) in that transaction,
+//! which is how a running `serve` learns of it.
 
 use serde_json::{Map, Value};
 use sqlx::Row;
 
+use super::catalog_version::bump_catalog_version;
 use super::plugin_categories::{PluginCategory, register_categories};
 use super::{Db, now_ms};
 
@@ -197,6 +200,7 @@ impl Db {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        bump_catalog_version(&mut tx).await?;
         tx.commit().await?;
         Ok(Some(id))
     }
@@ -233,6 +237,7 @@ impl Db {
         .rows_affected()
             == 1;
         if switched {
+            bump_catalog_version(&mut tx).await?;
             tx.commit().await?;
         }
         Ok(switched)
@@ -246,6 +251,7 @@ impl Db {
         id: i64,
         from_version: &str,
     ) -> sqlx::Result<bool> {
+        let mut tx = self.begin_write().await?;
         let result = sqlx::query(
             "UPDATE installations SET version = previous_version, previous_version = version, \
              package_digest = previous_package_digest, previous_package_digest = package_digest, \
@@ -257,9 +263,14 @@ impl Db {
         )
         .bind(id)
         .bind(from_version)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
-        Ok(result.rows_affected() == 1)
+        let swapped = result.rows_affected() == 1;
+        if swapped {
+            bump_catalog_version(&mut tx).await?;
+            tx.commit().await?;
+        }
+        Ok(swapped)
     }
 
     /// Sets installation `id`'s state to `to` if it is `from`; `false` otherwise.
@@ -269,14 +280,20 @@ impl Db {
         from: &str,
         to: &str,
     ) -> sqlx::Result<bool> {
+        let mut tx = self.begin_write().await?;
         let result =
             sqlx::query("UPDATE installations SET state = $1 WHERE id = $2 AND state = $3")
                 .bind(to)
                 .bind(id)
                 .bind(from)
-                .execute(self.pool())
+                .execute(&mut *tx)
                 .await?;
-        Ok(result.rows_affected() == 1)
+        let changed = result.rows_affected() == 1;
+        if changed {
+            bump_catalog_version(&mut tx).await?;
+            tx.commit().await?;
+        }
+        Ok(changed)
     }
 
     /// Removes installation `id` with its storage (the foreign keys cascade).
@@ -294,6 +311,7 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        bump_catalog_version(&mut tx).await?;
         tx.commit().await
     }
 

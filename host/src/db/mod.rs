@@ -8,6 +8,7 @@
 pub mod audit;
 #[cfg(test)]
 mod base_data_tests;
+pub mod catalog_version;
 pub mod events;
 pub mod houses;
 pub mod installations;

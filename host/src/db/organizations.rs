@@ -109,8 +109,7 @@ impl Db {
         let rows = sqlx::query(
             "SELECT id, name, kind, credit_code, address, house_id, contact_name, \
              contact_phone, grid_code FROM organizations \
-             WHERE grid_code >= $1 AND grid_code < $2 \
-             AND (grid_code > $3 OR (grid_code = $3 AND id > $4)) \
+             WHERE (grid_code, id) > ($3, $4) AND grid_code >= $1 AND grid_code < $2 \
              ORDER BY grid_code, id LIMIT $5",
         )
         .bind(unit_code)

@@ -2,11 +2,12 @@
 
 use sqlx::Row;
 
+use super::catalog_version::bump_catalog_version;
 use super::plugin_categories::{PluginCategory, forget_orphaned_categories, register_categories};
 use super::{Db, now_ms};
 
 /// An installation with what is needed to load it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstallationRecord {
     /// Installation id.
     pub id: i64,
@@ -148,6 +149,7 @@ impl Db {
         .bind(installation_id)
         .execute(&mut *tx)
         .await?;
+        bump_catalog_version(&mut tx).await?;
         tx.commit().await?;
         Ok((registration, installation_id))
     }
@@ -174,6 +176,7 @@ impl Db {
         .execute(&mut *tx)
         .await?;
         forget_orphaned_categories(&mut tx, id).await?;
+        bump_catalog_version(&mut tx).await?;
         tx.commit().await
     }
 

@@ -108,8 +108,7 @@ impl Db {
              FROM special_populations s \
              JOIN residents r ON r.id = s.resident_id \
              LEFT JOIN users u ON u.id = s.responsible_user \
-             WHERE s.grid_code >= $1 AND s.grid_code < $2 \
-             AND (s.grid_code > $3 OR (s.grid_code = $3 AND s.id > $4)) \
+             WHERE (s.grid_code, s.id) > ($3, $4) AND s.grid_code >= $1 AND s.grid_code < $2 \
              AND ($5 IS NULL OR s.category = $5) \
              ORDER BY s.grid_code, s.id LIMIT $6",
         )

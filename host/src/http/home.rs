@@ -14,7 +14,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn home(State(state): State<AppState>) -> Markup {
-    let plugins: Vec<_> = state.catalog().iter().collect();
+    let plugins: Vec<_> = state.catalog().iter().cloned().collect();
     page(
         "首页",
         html! {

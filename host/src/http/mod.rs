@@ -25,6 +25,7 @@ mod warnings_api;
 
 use std::sync::Arc;
 
+use arc_swap::{ArcSwap, Guard};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
@@ -44,10 +45,12 @@ pub struct AppState {
 struct Inner {
     db: Db,
     calendar: Arc<WorkingCalendar>,
-    catalog: Catalog,
+    // Swapped whole by the reload task (`plugins::reload`); a request loads the pointer
+    // once and keeps the catalog it got, so one in flight finishes on the old one.
+    catalog: ArcSwap<Catalog>,
     metrics: Arc<Metrics>,
-    // Kept alive for the catalog's plugins: the engine's epoch ticker lives here.
-    _runtime: Runtime,
+    // Compiles reloaded plugins, and keeps the engine's epoch ticker alive for all of them.
+    runtime: Runtime,
 }
 
 impl AppState {
@@ -63,9 +66,9 @@ impl AppState {
             inner: Arc::new(Inner {
                 db,
                 calendar,
-                catalog,
+                catalog: ArcSwap::from_pointee(catalog),
                 metrics,
-                _runtime: runtime,
+                runtime,
             }),
         }
     }
@@ -83,11 +86,24 @@ impl AppState {
         &self.inner.db
     }
 
-    fn catalog(&self) -> &Catalog {
-        &self.inner.catalog
+    /// The catalog in force: one atomic pointer load, no lock. Drop the guard before any
+    /// `.await` (clone what you need out of it) so a reload is never held up.
+    pub fn catalog(&self) -> Guard<Arc<Catalog>> {
+        self.inner.catalog.load()
     }
 
-    fn metrics(&self) -> &Metrics {
+    /// Puts `catalog` in force for the requests that start from now on.
+    pub fn replace_catalog(&self, catalog: Catalog) {
+        self.inner.catalog.store(Arc::new(catalog));
+    }
+
+    /// The plugin runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
     }
 }

@@ -98,7 +98,9 @@ async fn serve(
             }
         },
     };
-    let plugin = match state.catalog().resolve(&plugin_id, &units).cloned() {
+    // Cloned out in its own statement so the catalog guard is dropped before any await.
+    let served = state.catalog().resolve(&plugin_id, &units).cloned();
+    let plugin = match served {
         None => return error_page::not_found().await,
         Some(Served::Disabled { name, .. }) => return disabled(&name),
         Some(Served::Enabled(plugin)) => plugin,

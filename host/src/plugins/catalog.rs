@@ -55,6 +55,12 @@ impl Served {
 #[derive(Default)]
 pub struct Catalog {
     by_plugin: BTreeMap<String, Vec<Served>>,
+    /// Every installation row it was built from, by installation id: a reload compares
+    /// against these to tell what changed.
+    records: BTreeMap<i64, InstallationRecord>,
+    /// The enabled installations that loaded, by installation id: a reload reuses those
+    /// whose row did not change, with their circuit breaker.
+    loaded: BTreeMap<i64, Arc<LoadedPlugin>>,
 }
 
 impl Catalog {
@@ -62,15 +68,46 @@ impl Catalog {
     /// that fails to load is logged and skipped, so a single broken plugin cannot stop the
     /// host.
     pub async fn load(db: &Db, runtime: &Runtime, metrics: &Metrics) -> anyhow::Result<Self> {
-        let mut by_plugin: BTreeMap<String, Vec<Served>> = BTreeMap::new();
+        Self::build(db, runtime, metrics, None).await
+    }
+
+    /// A new catalog from the database as it is now, for a running server. Installations
+    /// whose row is unchanged since `self` keep their loaded plugin (and so their circuit
+    /// breaker's state); a new or changed one that fails to load fails the whole reload,
+    /// so the caller keeps serving `self` rather than silently dropping a service. One that
+    /// failed already in `self` and did not change is retried and skipped as at start-up.
+    pub async fn reload(
+        &self,
+        db: &Db,
+        runtime: &Runtime,
+        metrics: &Metrics,
+    ) -> anyhow::Result<Self> {
+        Self::build(db, runtime, metrics, Some(self)).await
+    }
+
+    /// Every installation row the catalog was built from, by installation id.
+    pub fn records(&self) -> &BTreeMap<i64, InstallationRecord> {
+        &self.records
+    }
+
+    async fn build(
+        db: &Db,
+        runtime: &Runtime,
+        metrics: &Metrics,
+        previous: Option<&Self>,
+    ) -> anyhow::Result<Self> {
+        let mut catalog = Self::default();
         for record in db.installations().await? {
             let plugin_id = record.plugin_id.clone();
+            let id = record.id;
+            catalog.records.insert(id, record.clone());
             match record.state.as_str() {
                 "enabled" => {}
                 "disabled" => {
                     let name = Manifest::parse(&record.manifest)
                         .map_or_else(|_| plugin_id.clone(), |m| m.name);
-                    by_plugin
+                    catalog
+                        .by_plugin
                         .entry(plugin_id)
                         .or_default()
                         .push(Served::Disabled {
@@ -81,6 +118,12 @@ impl Catalog {
                 }
                 _ => continue,
             }
+            let unchanged = previous.filter(|old| old.records.get(&id) == Some(&record));
+            if let Some(plugin) = unchanged.and_then(|old| old.loaded.get(&id)) {
+                catalog.insert_loaded(plugin_id, id, Arc::clone(plugin));
+                continue;
+            }
+            let unit_code = record.unit_code.clone();
             match load_installation(db, runtime, metrics, record).await {
                 Ok((plugin, outcome)) => {
                     tracing::info!(
@@ -90,23 +133,35 @@ impl Catalog {
                         cache = ?outcome,
                         "plugin loaded"
                     );
-                    by_plugin
-                        .entry(plugin_id)
-                        .or_default()
-                        .push(Served::Enabled(Arc::new(plugin)));
+                    catalog.insert_loaded(plugin_id, id, Arc::new(plugin));
+                }
+                // A reload must not drop a service that changed; the caller keeps the old
+                // catalog and tries again on the next change.
+                Err(error) if previous.is_some() && unchanged.is_none() => {
+                    return Err(error.context(format!(
+                        "plugin {plugin_id} at unit {unit_code} does not load"
+                    )));
                 }
                 Err(error) => {
                     tracing::error!(plugin = %plugin_id, "plugin not loaded: {error:#}");
                 }
             }
         }
-        for installations in by_plugin.values_mut() {
+        for installations in catalog.by_plugin.values_mut() {
             installations.sort_by(|a, b| {
                 let (a, b) = (a.unit_code(), b.unit_code());
                 a.len().cmp(&b.len()).then_with(|| a.cmp(b))
             });
         }
-        Ok(Self { by_plugin })
+        Ok(catalog)
+    }
+
+    fn insert_loaded(&mut self, plugin_id: String, id: i64, plugin: Arc<LoadedPlugin>) {
+        self.loaded.insert(id, Arc::clone(&plugin));
+        self.by_plugin
+            .entry(plugin_id)
+            .or_default()
+            .push(Served::Enabled(plugin));
     }
 
     /// The installation of `plugin_id` serving a request for `units` (the `?unit=` of the

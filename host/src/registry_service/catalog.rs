@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::store::PackageRecord;
 use super::{PackageState, RegistryError};
@@ -36,8 +36,8 @@ impl Visibility {
     }
 }
 
-/// One version as listed.
-#[derive(Debug, Clone, Serialize)]
+/// One version as listed (and as read back from another registry's API).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VersionSummary {
     /// The version.
     pub version: String,
@@ -60,8 +60,8 @@ pub struct VersionSummary {
 }
 
 /// One plugin as listed: what its newest visible version says, and its versions newest
-/// first.
-#[derive(Debug, Clone, Serialize)]
+/// first. Read back from another registry by `wangge plugin install --registry`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PluginSummary {
     /// The plugin id.
     pub id: String,

@@ -14,10 +14,12 @@
 //! needed to publish. Everything else that changes the registry (adding a publisher,
 //! reviewing, yanking) needs the `registry-reviewer` role at a province, or the operator's
 //! shell. Each operation is one file; every change and every refused publish is audited.
+//! A host installing from another registry mirrors the verified package here ([`mirror`]).
 
 mod catalog;
 mod error;
 pub mod http;
+mod mirror;
 mod publish;
 mod publishers;
 pub mod remote;
@@ -29,6 +31,7 @@ mod tests;
 
 pub use catalog::{Download, PluginSummary, VersionSummary, Visibility, download, plugin, search};
 pub use error::RegistryError;
+pub use mirror::{MIRRORED, MirrorSource, Mirrored, mirror};
 pub use publish::{Published, publish};
 pub use publishers::{add_publisher, publisher_key};
 pub use review::{Decision, review, yank};

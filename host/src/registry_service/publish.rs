@@ -102,6 +102,7 @@ async fn check_and_store(
             readme: &opened.readme,
             bytes,
             signature: &signature_text,
+            review: None,
         })
         .await?;
     let published = |state, created| Published {

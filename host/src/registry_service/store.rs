@@ -93,6 +93,18 @@ pub(super) struct NewPackage<'a> {
     pub readme: &'a str,
     pub bytes: &'a [u8],
     pub signature: &'a str,
+    /// `submitted` for a publish; `approved` for a package mirrored from another registry
+    /// that approved it, with who vouched for it as the review.
+    pub review: Option<MirrorReview<'a>>,
+}
+
+/// The review recorded with a mirrored package: the remote registry approved it.
+#[derive(Debug)]
+pub(super) struct MirrorReview<'a> {
+    /// Stored as the reviewer (`mirror`).
+    pub reviewer: &'a str,
+    /// Stored as the review note: where it came from.
+    pub note: &'a str,
 }
 
 /// What storing a new package did.
@@ -153,7 +165,7 @@ impl Db {
         row.as_ref().map(record).transpose()
     }
 
-    /// Stores a new version as `submitted`, unless the version exists: then its row is
+    /// Stores a new version as `submitted` (or `approved`, for a mirror), unless the version exists: then its row is
     /// returned and nothing is written. The check and the insert share one write
     /// transaction, and a concurrent insert that wins the race is read back the same way.
     pub(super) async fn registry_insert_package(
@@ -171,8 +183,9 @@ impl Db {
         }
         let inserted = sqlx::query(
             "INSERT INTO registry_packages (digest, plugin_id, version, name, description, \
-             publisher, manifest, contract, readme, bytes, size, signature, state, submitted_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted', $13)",
+             publisher, manifest, contract, readme, bytes, size, signature, state, submitted_at, \
+             reviewer, review_note, reviewed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(package.digest)
         .bind(package.plugin_id)
@@ -186,7 +199,15 @@ impl Db {
         .bind(package.bytes)
         .bind(i64::try_from(package.bytes.len()).unwrap_or(i64::MAX))
         .bind(package.signature)
+        .bind(if package.review.is_some() {
+            PackageState::Approved.name()
+        } else {
+            PackageState::Submitted.name()
+        })
         .bind(now_ms())
+        .bind(package.review.as_ref().map(|r| r.reviewer))
+        .bind(package.review.as_ref().map(|r| r.note))
+        .bind(package.review.as_ref().map(|_| now_ms()))
         .execute(&mut *tx)
         .await;
         match inserted {

@@ -4,7 +4,7 @@
 //! strictly and be the plugin and version asked for.
 
 use semver::Version;
-use wangge_registry::{OpenedPackage, Package, PackageSignature, digest};
+use wangge_registry::{OpenedPackage, Package, PackageDigest, PackageSignature, digest};
 
 use super::Lifecycle;
 use super::resolve::host_supports;
@@ -50,7 +50,30 @@ impl Lifecycle<'_> {
                 download.record.digest
             );
         }
-        let publisher = &download.record.publisher;
+        self.verify_signed(
+            plugin_id,
+            version,
+            &download.bytes,
+            &recomputed,
+            &download.signature,
+            &download.record.publisher,
+        )
+        .await
+    }
+
+    /// The checks after the digest: the signature over `recomputed` verifies with the key
+    /// of `publisher` pinned in this host's database, and the package opens strictly as
+    /// `plugin_id` `version` by that publisher, for a contract this host runs. Shared by
+    /// the local download and the one from another registry.
+    pub(super) async fn verify_signed(
+        &self,
+        plugin_id: &str,
+        version: &Version,
+        bytes: &[u8],
+        recomputed: &PackageDigest,
+        signature: &str,
+        publisher: &str,
+    ) -> anyhow::Result<VerifiedPackage> {
         let key = registry_service::publisher_key(self.db, publisher)
             .await?
             .ok_or_else(|| {
@@ -59,14 +82,16 @@ impl Lifecycle<'_> {
                      it with `wangge registry publisher add {publisher} ed25519:…`"
                 )
             })?;
-        let signature: PackageSignature = download
-            .signature
+        let signature: PackageSignature = signature
             .parse()
-            .map_err(|e| anyhow::anyhow!("{plugin_id} {version}: stored signature: {e}"))?;
-        key.verify(&recomputed, &signature).map_err(|e| {
-            anyhow::anyhow!("{plugin_id} {version}: the signature does not verify: {e}")
+            .map_err(|e| anyhow::anyhow!("{plugin_id} {version}: signature: {e}"))?;
+        key.verify(recomputed, &signature).map_err(|e| {
+            anyhow::anyhow!(
+                "{plugin_id} {version}: the signature does not verify with the key of \
+                 publisher `{publisher}` pinned on this host: {e}"
+            )
         })?;
-        let opened = Package::open(&download.bytes)
+        let opened = Package::open(bytes)
             .map_err(|e| anyhow::anyhow!("{plugin_id} {version}: the package is refused: {e}"))?;
         let manifest = &opened.manifest;
         if manifest.id.as_str() != plugin_id

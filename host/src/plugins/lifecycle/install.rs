@@ -26,6 +26,9 @@ pub struct InstallRequest {
     pub version: Option<String>,
     /// The administrator's grants.
     pub grants: Grants,
+    /// Another registry (`http://host:port`) to take the version from; it is verified and
+    /// mirrored into this host's registry first.
+    pub registry: Option<String>,
     /// `KEY=VALUE` config assignments.
     pub config: Vec<String>,
 }
@@ -83,7 +86,15 @@ async fn install_checked(
             row.state
         );
     }
-    let version = resolve_version(db, plugin_id, request.version.as_deref(), None).await?;
+    let wanted = match request.registry.as_deref() {
+        Some(url) => Some(
+            lifecycle
+                .mirror_from_remote(url, plugin_id, request.version.as_deref(), None)
+                .await?,
+        ),
+        None => request.version.clone(),
+    };
+    let version = resolve_version(db, plugin_id, wanted.as_deref(), None).await?;
     let package = lifecycle.fetch_verified(plugin_id, &version).await?;
     let manifest = &package.opened.manifest;
 

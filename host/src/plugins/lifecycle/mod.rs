@@ -11,6 +11,10 @@
 //! - [`resolve`]: the newest approved version whose `contract` range this host runs, or
 //!   the version asked for if it is approved; submitted, rejected and yanked are refused.
 //! - [`fetch`]: download, recompute the digest, verify the signature, open strictly.
+//! - [`remote_fetch`]: with `--registry URL`, the same checks on a package from another
+//!   registry (its digest header and listing are compared, never believed), then the
+//!   verified package is mirrored into this host's registry as approved (audited
+//!   `registry.mirrored` with the URL) and the local steps below run on the mirror.
 //! - [`consent`]: every requested permission is shown and must be granted; an upgrade shows
 //!   the difference and only the added ones need granting again.
 //! - [`install`], [`upgrade`], [`rollback`], [`switch`] (disable/enable), [`uninstall`].
@@ -23,13 +27,15 @@
 //! runs no hook (the contract has no down-migration), so the data stays as the newer
 //! version left it. Every act and every refused attempt is audited (`plugin.*`).
 //!
-//! A running `serve` picks the changes up when restarted, as for `plugin add`.
+//! A running `serve` picks the changes up within seconds, as for `plugin add`: every write
+//! bumps the catalog's change marker (`db::catalog_version`, see `plugins::reload`).
 
 mod audit;
 pub mod consent;
 mod fetch;
 mod hooks;
 mod install;
+mod remote_fetch;
 mod resolve;
 mod rollback;
 mod switch;

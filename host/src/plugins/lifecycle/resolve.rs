@@ -42,7 +42,8 @@ pub async fn resolve_version(
     }
 }
 
-fn wanted_version(
+/// `text` from `summary`, if approved, runnable here and above `above`.
+pub(super) fn wanted_version(
     summary: &PluginSummary,
     text: &str,
     above: Option<&Version>,
@@ -91,7 +92,8 @@ fn wanted_version(
     Ok(version)
 }
 
-fn newest(summary: &PluginSummary, above: Option<&Version>) -> anyhow::Result<Version> {
+/// The newest approved version of `summary` that runs here, above `above`.
+pub(super) fn newest(summary: &PluginSummary, above: Option<&Version>) -> anyhow::Result<Version> {
     // `versions` is newest first.
     let chosen = summary.versions.iter().find_map(|v| {
         let version = v.version.parse::<Version>().ok()?;

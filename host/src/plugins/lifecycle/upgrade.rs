@@ -27,6 +27,9 @@ pub struct UpgradeRequest {
     pub version: Option<String>,
     /// Grants for the added permissions.
     pub grants: Grants,
+    /// Another registry (`http://host:port`) to take the version from; it is verified and
+    /// mirrored into this host's registry first.
+    pub registry: Option<String>,
     /// `KEY=VALUE` config changes.
     pub config: Vec<String>,
 }
@@ -91,7 +94,15 @@ async fn upgrade_checked(
         .version
         .parse()
         .map_err(|e| anyhow::anyhow!("installed version `{}`: {e}", current.version))?;
-    let version = resolve_version(db, plugin_id, request.version.as_deref(), Some(&from)).await?;
+    let wanted = match request.registry.as_deref() {
+        Some(url) => Some(
+            lifecycle
+                .mirror_from_remote(url, plugin_id, request.version.as_deref(), Some(&from))
+                .await?,
+        ),
+        None => request.version.clone(),
+    };
+    let version = resolve_version(db, plugin_id, wanted.as_deref(), Some(&from)).await?;
     let package = lifecycle.fetch_verified(plugin_id, &version).await?;
     let manifest = &package.opened.manifest;
     if !manifest.levels.contains(&level_of(unit_code)?) {
