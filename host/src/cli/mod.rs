@@ -5,6 +5,7 @@ mod demo;
 mod events;
 mod houses;
 mod plugin;
+mod progress;
 mod registry;
 mod residents;
 mod units;

@@ -1,6 +1,7 @@
 //! `wangge plugin …`: pack plugins, register local plugins, install and manage registry
 //! versions (`crate::plugins::lifecycle`), and list what is installed.
 
+use super::progress::Steps;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -155,10 +156,6 @@ impl Consent {
     }
 }
 
-fn step(text: &str) {
-    eprintln!("… {text}");
-}
-
 impl PluginCommand {
     /// Whether the command runs without the database (packing is a developer's task).
     pub fn needs_no_database(&self) -> bool {
@@ -262,12 +259,14 @@ impl PluginCommand {
 
 async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()> {
     let actor = Actor::cli(None);
+    let steps = Steps::new();
+    let progress = |text: &str| steps.step(text);
     let lifecycle = Lifecycle {
         db: &host.db,
         runtime: &host.runtime,
         metrics: &host.metrics,
         actor: &actor,
-        progress: &step,
+        progress: &progress,
     };
     match command {
         PluginCommand::Install {
