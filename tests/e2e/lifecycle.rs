@@ -4,7 +4,7 @@
 //! migration that leaves the old version and its data untouched, rollback, disable/enable,
 //! and uninstall with export and purge — each act and refusal audited.
 
-use wangge_tests::registry::Publisher;
+use wangge_tests::registry::{Publisher, same, with_houses};
 use wangge_tests::{TEST_PASSWORD, Workspace};
 
 const PROBE: &str = "upgrade-probe";
@@ -12,18 +12,6 @@ const PROBE: &str = "upgrade-probe";
 const CITY: &str = "4202";
 /// 黄石港街道 under it: a street with its own installation (the nearest one wins).
 const STREET: &str = "420202001";
-
-fn same(manifest: String) -> String {
-    manifest
-}
-
-/// The v2 manifest asks for `houses:read` on top of v1's `events:read`.
-fn with_houses(manifest: String) -> String {
-    manifest.replace(
-        "permissions = [\"events:read\"]",
-        "permissions = [\"events:read\", \"houses:read\"]",
-    )
-}
 
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -7,24 +7,12 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use wangge_tests::registry::Publisher;
+use wangge_tests::registry::{Publisher, same, with_houses};
 use wangge_tests::{Workspace, wangge_bin};
 
 const PROBE: &str = "upgrade-probe";
 /// 黄石市: a city, which the probe's manifest allows.
 const CITY: &str = "4202";
-
-fn same(manifest: String) -> String {
-    manifest
-}
-
-/// The v0.2.0 manifest asks for `houses:read` on top of `events:read`.
-fn with_houses(manifest: String) -> String {
-    manifest.replace(
-        "permissions = [\"events:read\"]",
-        "permissions = [\"events:read\", \"houses:read\"]",
-    )
-}
 
 /// `wangge registry serve --listen 127.0.0.1:0` on a workspace's database, killed on drop.
 struct Served {

@@ -99,3 +99,17 @@ impl<'a> Publisher<'a> {
         path
     }
 }
+
+/// A manifest unchanged: the version-bump edit of a publish that asks for nothing new.
+pub fn same(manifest: String) -> String {
+    manifest
+}
+
+/// The `upgrade-probe` manifest asking for `houses:read` on top of `events:read`: the
+/// permission an upgrade must have granted again.
+pub fn with_houses(manifest: String) -> String {
+    manifest.replace(
+        "permissions = [\"events:read\"]",
+        "permissions = [\"events:read\", \"houses:read\"]",
+    )
+}

@@ -7,6 +7,7 @@ use axum::http::HeaderMap;
 use super::AppState;
 use super::current_user::request_token;
 use crate::auth::{Grants, Role, token};
+use crate::db::users::User;
 use crate::grid::unit_code::is_within;
 use crate::plugins::catalog::contract_unit;
 use crate::runtime::bindings::{self, Caller};
@@ -48,20 +49,37 @@ fn home_unit(grants: &Grants, installation: &Installation) -> Option<String> {
     inside.or_else(|| grants.reaches(scope).then(|| scope.clone()))
 }
 
-/// The caller of a plugin page request.
-pub async fn caller_for(
-    state: &AppState,
-    headers: &HeaderMap,
-    installation: &Installation,
-) -> anyhow::Result<Caller> {
+/// A signed-in visitor and their grants.
+pub struct Visitor {
+    /// Who.
+    pub user: User,
+    /// What they hold.
+    pub grants: Grants,
+}
+
+/// The signed-in visitor of a request, looked up once per request (session, then grants);
+/// `None` for anyone else, including an expired session.
+pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> anyhow::Result<Option<Visitor>> {
     let Some(token) = request_token(headers) else {
-        return Ok(anonymous(installation));
+        return Ok(None);
     };
     let Some(user) = state.db().session_user(&token::digest(&token)).await? else {
-        return Ok(anonymous(installation));
+        return Ok(None);
     };
     let grants = state.db().grants_of(user.id).await?;
-    let (unit, roles) = match home_unit(&grants, installation) {
+    Ok(Some(Visitor { user, grants }))
+}
+
+/// The caller of a plugin page request by `visitor`.
+pub async fn caller_for(
+    state: &AppState,
+    visitor: Option<&Visitor>,
+    installation: &Installation,
+) -> anyhow::Result<Caller> {
+    let Some(Visitor { user, grants }) = visitor else {
+        return Ok(anonymous(installation));
+    };
+    let (unit, roles) = match home_unit(grants, installation) {
         Some(code) => {
             let unit = match state.db().unit(&code).await? {
                 Some(stored) => contract_unit(&stored.code, &stored.name)?,
@@ -79,21 +97,8 @@ pub async fn caller_for(
     };
     Ok(Caller {
         user_id: Some(user.id.to_string()),
-        display_name: Some(user.display_name),
+        display_name: Some(user.display_name.clone()),
         unit,
         roles,
     })
-}
-
-/// The units a signed-in visitor holds grants at, which choose the nearest installation
-/// of a plugin (`plugins::catalog`); empty for anyone else.
-pub async fn signed_in_units(state: &AppState, headers: &HeaderMap) -> anyhow::Result<Vec<String>> {
-    let Some(token) = request_token(headers) else {
-        return Ok(Vec::new());
-    };
-    let Some(user) = state.db().session_user(&token::digest(&token)).await? else {
-        return Ok(Vec::new());
-    };
-    let grants = state.db().grants_of(user.id).await?;
-    Ok(grants.0.iter().map(|g| g.unit_code.clone()).collect())
 }

@@ -12,7 +12,7 @@ use maud::PreEscaped;
 use super::AppState;
 use super::error_page;
 use super::layout::{PAGE_CSP, RAW_CSP, page};
-use super::plugin_caller::{caller_for, signed_in_units};
+use super::plugin_caller::{caller_for, signed_in};
 use crate::plugins::catalog::Served;
 use crate::runtime::bindings::Request;
 
@@ -87,16 +87,22 @@ async fn serve(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // The session and grants are looked up once: they choose the installation and make
+    // the caller. Anonymous requests cost no query.
+    let visitor = match signed_in(&state, &headers).await {
+        Ok(visitor) => visitor,
+        Err(error) => {
+            tracing::error!("cannot resolve the caller of a plugin page: {error:#}");
+            return error_page::internal();
+        }
+    };
     // The nearest installation wins: `?unit=` when given, else the caller's grant units.
     let units = match wangge_unit_param(uri.query().unwrap_or_default()) {
         Some(unit) => vec![unit],
-        None => match signed_in_units(&state, &headers).await {
-            Ok(units) => units,
-            Err(error) => {
-                tracing::error!("cannot resolve the caller of a plugin page: {error:#}");
-                return error_page::internal();
-            }
-        },
+        None => visitor
+            .as_ref()
+            .map(|v| v.grants.0.iter().map(|g| g.unit_code.clone()).collect())
+            .unwrap_or_default(),
     };
     // Cloned out in its own statement so the catalog guard is dropped before any await.
     let served = state.catalog().resolve(&plugin_id, &units).cloned();
@@ -120,7 +126,7 @@ async fn serve(
         body: body.to_vec(),
     };
     let name = &installation.manifest.name;
-    let caller = match caller_for(&state, &headers, installation).await {
+    let caller = match caller_for(&state, visitor.as_ref(), installation).await {
         Ok(caller) => caller,
         Err(error) => {
             tracing::error!("cannot resolve the caller of a plugin page: {error:#}");
