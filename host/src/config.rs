@@ -150,6 +150,7 @@ impl LimitArgs {
             breaker_threshold: self.breaker_threshold,
             breaker_cooldown: Duration::from_secs(self.breaker_cooldown_s),
             max_concurrent_instances: self.max_concurrent_instances,
+            detailed_backtraces: false,
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo_data;
+pub mod dev;
 pub mod grid;
 pub mod http;
 pub mod metrics;

@@ -10,6 +10,7 @@ use crate::http::{AppState, app};
 use crate::metrics::Metrics;
 use crate::plugins::Catalog;
 use crate::runtime::Runtime;
+use crate::runtime::limits::Limits;
 
 /// The database, runtime and metrics: what every command needs.
 pub struct Host {
@@ -26,6 +27,12 @@ pub struct Host {
 impl Host {
     /// Opens the database (running migrations) and builds the runtime.
     pub async fn open(storage: &StorageArgs, limits: &LimitArgs) -> anyhow::Result<Self> {
+        Self::open_with_limits(storage, &limits.limits()?).await
+    }
+
+    /// [`Host::open`] with limits already checked (the dev server and the test harness set
+    /// their own).
+    pub async fn open_with_limits(storage: &StorageArgs, limits: &Limits) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&storage.data_dir).map_err(|e| {
             anyhow::anyhow!(
                 "cannot create data directory {}: {e}",
@@ -33,7 +40,7 @@ impl Host {
             )
         })?;
         let db = Db::connect(&storage.database_url()).await?;
-        let runtime = Runtime::new(limits.limits()?, &storage.cache_dir())?;
+        let runtime = Runtime::new(limits.clone(), &storage.cache_dir())?;
         let calendar = WorkingCalendar::builtin_with_overrides(&storage.calendar_path())?;
         Ok(Self {
             db,

@@ -1,21 +1,32 @@
-//! Small helpers for building page responses.
+//! Page responses from hand-written HTML strings, and query-string lookup.
+//!
+//! New code should build pages with [`html!`](crate::html::html) and
+//! [`html::page`](crate::html::page), which escape every interpolated value; these string
+//! helpers stay for fixed markup and for plugins written before them.
 
 use crate::Response;
 
 /// A `200 OK` HTML fragment with a title; the host frames it in its layout.
 ///
-/// The fragment is written by the plugin: escape anything that came from a user with
-/// [`escape_html`] before putting it in.
+/// The fragment is written by the plugin and sent as it is: escape anything that came from
+/// a user with [`escape_html`] before putting it in. [`html!`](crate::html::html) with
+/// [`html::page`](crate::html::page) does that by default and is the safer choice.
 pub fn html(title: &str, fragment: String) -> Response {
+    html_response(200, title, fragment)
+}
+
+/// An HTML fragment response with any status; shared with [`crate::html`].
+pub(crate) fn html_response(status: u16, title: &str, fragment: String) -> Response {
     Response {
-        status: 200,
+        status,
         title: Some(title.to_owned()),
         headers: vec![("content-type".into(), "text/html; charset=utf-8".into())],
         body: fragment.into_bytes(),
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values. Not needed inside
+/// [`html!`](crate::html::html), which escapes on its own.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -32,6 +43,8 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// The value of `name` in an `a=1&b=2` query string, percent-decoding `+` and `%XX`.
+/// In a [`Router`](crate::Router) handler, [`Ctx::query_param`](crate::Ctx::query_param)
+/// does the same for the request's query.
 pub fn query_param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));

@@ -52,6 +52,9 @@ pub struct Exported<P>(std::marker::PhantomData<P>);
 
 impl<P: Plugin> pages::Guest for Exported<P> {
     fn handle(caller: Caller, request: Request) -> Result<Response, Error> {
+        // Every component exports `handle`, so this reference keeps the contract-version
+        // custom section in every plugin.
+        crate::contract::link_contract_section();
         P::handle(caller, request)
     }
 }

@@ -14,6 +14,7 @@ mod hot_reload;
 mod lifecycle;
 mod open311;
 mod openapi;
+mod plugin_authoring;
 mod plugin_events;
 mod plugin_residents;
 mod registry;

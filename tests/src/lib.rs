@@ -379,3 +379,11 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// The cargo target folder of this workspace: tests that build plugins of their own (a
+/// scaffolded one) share it, so the SDK and its dependencies are compiled once.
+pub fn shared_target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}

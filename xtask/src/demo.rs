@@ -9,28 +9,8 @@ use crate::{cargo, demo_registry, plugins};
 /// Where the demo keeps its database and compiled-component cache.
 const DATA_DIR: &str = "wangge-data";
 
-/// A demo user: sign-in name, display name, and (role, unit) grants.
-type DemoUser = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-/// The demo's users, with their roles: sign in with [`DEMO_PASSWORD`].
-const DEMO_USERS: [DemoUser; 4] = [
-    ("leader", "黄石市领导", &[("leader", "4202")]),
-    (
-        "admin",
-        "黄石港街道管理员",
-        &[("unit-admin", "420202001"), ("sensitive-data", "420202001")],
-    ),
-    (
-        "worker",
-        "江边社区网格员",
-        &[("grid-worker", "420202001001001")],
-    ),
-    ("resident", "张建国", &[("resident", "420202001001001")]),
-];
+/// The demo users `demo seed --users` creates, as the summary prints them.
+const DEMO_USERS: &str = "leader, admin, worker, resident";
 
 /// The demo users' password. A demo only: real users choose their own.
 const DEMO_PASSWORD: &str = "wangge-demo";
@@ -56,39 +36,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     // Seeded once: `demo seed` refuses a database that already has residents.
     if !data_dir.join(DEMO_MARKER).exists() {
         let mut seed = Command::new(&wangge);
-        seed.arg("--data-dir").arg(&data_dir).args(["demo", "seed"]);
+        seed.arg("--data-dir")
+            .arg(&data_dir)
+            .args(["demo", "seed", "--users"]);
         cargo::status(
             seed,
-            "wangge demo seed (unit tree of 黄石市, 20 000 residents, events)",
+            "wangge demo seed --users (unit tree of 黄石市, 20 000 residents, events, users)",
         )?;
-        for (username, name, grants) in DEMO_USERS {
-            let mut add = Command::new(&wangge);
-            add.arg("--data-dir")
-                .arg(&data_dir)
-                .args(["users", "add", username, "--name", name])
-                .stdin(std::process::Stdio::piped());
-            eprintln!("xtask: wangge users add {username}");
-            let mut child = add.spawn()?;
-            if let Some(mut stdin) = child.stdin.take() {
-                use std::io::Write;
-                writeln!(stdin, "{DEMO_PASSWORD}")?;
-            }
-            anyhow::ensure!(
-                child.wait()?.success(),
-                "wangge users add {username} failed"
-            );
-            for (role, unit) in grants.iter() {
-                let mut grant = Command::new(&wangge);
-                grant
-                    .arg("--data-dir")
-                    .arg(&data_dir)
-                    .args(["users", "grant", username, role, unit]);
-                cargo::status(
-                    grant,
-                    &format!("wangge users grant {username} {role} {unit}"),
-                )?;
-            }
-        }
         std::fs::write(data_dir.join(DEMO_MARKER), "demo data seeded\n")?;
     }
     demo_registry::install_bundled(&built, &data_dir)?;
@@ -105,10 +59,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     println!(
         "  sign in          POST /api/session {{\"username\": U, \"password\": \"{DEMO_PASSWORD}\"}}"
     );
-    println!(
-        "                   U = {}",
-        DEMO_USERS.map(|(u, _, _)| u).join(", ")
-    );
+    println!("                   U = {DEMO_USERS}");
     println!();
     let mut serve = Command::new(&wangge);
     serve

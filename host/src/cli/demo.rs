@@ -7,6 +7,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::db::audit::AuditEntry;
+use crate::demo_data::users::{DEMO_PASSWORD, DEMO_USERS, create_demo_users};
 use crate::demo_data::{DEFAULT_RESIDENTS, DEFAULT_SEED, Progress, SeedOptions, event_count, seed};
 use crate::server::Host;
 
@@ -23,6 +24,10 @@ pub enum DemoCommand {
         /// Seed of every random draw: the same seed gives the same data.
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
+        /// Also create the demo users (leader, admin, worker, resident; password
+        /// `wangge-demo`) with their grants.
+        #[arg(long)]
+        users: bool,
     },
 }
 
@@ -54,7 +59,11 @@ fn report(step: Progress, shown: &mut usize) {
 impl DemoCommand {
     /// Runs the command.
     pub async fn run(self, host: &Host) -> anyhow::Result<()> {
-        let Self::Seed { residents, seed: s } = self;
+        let Self::Seed {
+            residents,
+            seed: s,
+            users,
+        } = self;
         let options = SeedOptions {
             residents,
             seed: s,
@@ -115,6 +124,11 @@ impl DemoCommand {
             summary.events_by_state.values().sum::<usize>(),
             events.join(", ")
         );
+        if users {
+            create_demo_users(&host.db).await?;
+            let names: Vec<&str> = DEMO_USERS.iter().map(|user| user.username).collect();
+            println!("users: {} (password `{DEMO_PASSWORD}`)", names.join(", "));
+        }
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ mod demo;
 mod events;
 mod houses;
 mod plugin;
+mod plugin_authoring;
 mod progress;
 mod registry;
 mod residents;
@@ -75,6 +76,9 @@ impl Cli {
         // Packing, key generation and remote publishing open no database, so a developer's
         // machine gets no data directory.
         let command = match self.command {
+            Command::Plugin(plugin::PluginCommand::Authoring(command)) => {
+                return command.run(&self.limits.limits()?).await;
+            }
             Command::Plugin(command) if command.needs_no_database() => {
                 return command.run_without_host();
             }

@@ -108,6 +108,8 @@ pub enum PluginCommand {
     },
     /// List installations: unit, version, state, package digest, permissions.
     List,
+    #[command(flatten)]
+    Authoring(super::plugin_authoring::AuthoringCommand),
     /// Pack a plugin into a `.wgp` package; the same files always give the same digest.
     Package {
         /// The manifest.
@@ -358,7 +360,10 @@ async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()
                 data.join(" ")
             );
         }
-        PluginCommand::Add { .. } | PluginCommand::List | PluginCommand::Package { .. } => {
+        PluginCommand::Add { .. }
+        | PluginCommand::List
+        | PluginCommand::Package { .. }
+        | PluginCommand::Authoring(_) => {
             anyhow::bail!("not a lifecycle command")
         }
     }

@@ -79,6 +79,18 @@ impl Db {
 }
 
 impl Db {
+    /// The newest `limit` entries, whatever unit they are about (tests and the plugin
+    /// harness read them back).
+    pub async fn audit_all(&self, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
+        sqlx::query_as(
+            "SELECT id, at, actor, action, subject, unit_code, detail FROM audit_log \
+             ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+    }
+
     /// The newest entries about units in the subtree of `unit_code`, before id `before`.
     pub async fn audit_under(
         &self,

@@ -13,6 +13,7 @@ pub mod geometry;
 mod names;
 pub mod residents;
 pub mod units;
+pub mod users;
 
 use std::collections::BTreeMap;
 

@@ -6,6 +6,9 @@
 //! [`check_range`] with the manifest's `contract` field; [`supports_range`] tells whether a
 //! published version's range is runnable here before anything is downloaded.
 
+mod declared;
+
+pub use declared::{SECTION_NAME, check_declared, declared_version};
 use semver::{Version, VersionReq};
 use wasmtime::component::Component;
 
@@ -45,6 +48,23 @@ pub enum ContractError {
         supported = supported_list()
     )]
     Unsupported(Version),
+    /// The `wangge:contract-version` section is not a short version text.
+    #[error(
+        "the component's `wangge:contract-version` custom section ({0} bytes) is not a \
+         version such as `1.1.0`"
+    )]
+    BadDeclaration(usize),
+    /// The custom section names another version than the component's interfaces.
+    #[error(
+        "the component declares wangge:plugin@{declared} in its `wangge:contract-version` \
+         section but its interfaces are those of @{actual}: rebuild it with one SDK version"
+    )]
+    DeclaredMismatch {
+        /// What the section says.
+        declared: Version,
+        /// What the names carry.
+        actual: Version,
+    },
     /// The manifest's range does not accept the component's version.
     #[error(
         "the manifest's field `contract`: `{range}` does not accept the contract this host \

@@ -80,6 +80,10 @@ pub struct Limits {
     pub breaker_cooldown: Duration,
     /// Instances alive at once.
     pub max_concurrent_instances: u32,
+    /// Resolve a trap's backtrace to the plugin's own function names and source lines
+    /// (from its name section and DWARF). Costs compile time and memory, so only
+    /// `wangge plugin dev` and the test harness turn it on.
+    pub detailed_backtraces: bool,
 }
 
 impl Default for Limits {
@@ -94,6 +98,7 @@ impl Default for Limits {
             breaker_threshold: BREAKER_THRESHOLD,
             breaker_cooldown: BREAKER_COOLDOWN,
             max_concurrent_instances: MAX_CONCURRENT_INSTANCES,
+            detailed_backtraces: false,
         }
     }
 }

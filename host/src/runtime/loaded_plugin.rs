@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use wasmtime::{Engine, Store, UpdateDeadline};
 
+use super::bindings::exports::wangge::plugin::hooks::ChangeKind;
+use super::bindings::wangge::plugin::types::{Event, EventState, Resident, Timestamp};
 use super::bindings::{Caller, PluginError, PluginPre, Request, Response};
 use super::breaker::{Admission, Tripped};
 use super::call_state::CallState;
@@ -20,6 +22,25 @@ enum Export {
     /// Upgrading from this version.
     Migrate(String),
     Uninstall,
+    ResidentChanged(Box<(ChangeKind, Resident)>),
+    EventReported(Box<Event>),
+    EventTransitioned(Box<(Event, EventState, String)>),
+    Scheduled(String, Timestamp),
+}
+
+/// A notification for the plugin's `hooks` export. So far only the test harness
+/// (`sdk/harness`) delivers them, on demand: the host does not yet call hooks when
+/// residents or events change, nor fire schedules (the manifest cannot declare any yet).
+#[derive(Debug, Clone)]
+pub enum HookCall {
+    /// `resident-changed(kind, resident)`, the resident as the plugin may see them.
+    ResidentChanged(ChangeKind, Resident),
+    /// `event-reported(event)`.
+    EventReported(Event),
+    /// `event-transitioned(event, from-state, action)`.
+    EventTransitioned(Event, EventState, String),
+    /// `scheduled(schedule, at)`.
+    Scheduled(String, Timestamp),
 }
 
 enum Output {
@@ -111,6 +132,34 @@ impl LoadedPlugin {
     /// Runs the `uninstall` lifecycle hook.
     pub async fn uninstall(&self) -> Result<Result<(), PluginError>, Fault> {
         self.lifecycle(Export::Uninstall).await
+    }
+
+    /// Delivers one notification to the plugin's `hooks` export, within a page's deadline.
+    /// A fault counts toward the circuit breaker like a page's.
+    pub async fn hook(&self, call: HookCall) -> Result<Result<(), PluginError>, Fault> {
+        let export = match call {
+            HookCall::ResidentChanged(kind, resident) => {
+                Export::ResidentChanged(Box::new((kind, resident)))
+            }
+            HookCall::EventReported(event) => Export::EventReported(Box::new(event)),
+            HookCall::EventTransitioned(event, from, action) => {
+                Export::EventTransitioned(Box::new((event, from, action)))
+            }
+            HookCall::Scheduled(name, at) => Export::Scheduled(name, at),
+        };
+        let installation = &self.installation;
+        let outcome = match self.invoke(export, installation.page_deadline()).await {
+            Ok(Output::Lifecycle(answer)) => Ok(answer),
+            Ok(Output::Page(_)) => Err(self.bad_response("a hook returned a page answer".into())),
+            Err(fault) => Err(fault),
+        };
+        match &outcome {
+            Ok(_) => installation.breaker.record_success(),
+            Err(fault) => {
+                installation.breaker.record_fault(fault.kind);
+            }
+        }
+        outcome
     }
 
     async fn lifecycle(&self, export: Export) -> Result<Result<(), PluginError>, Fault> {
@@ -243,6 +292,30 @@ async fn run(
             plugin
                 .wangge_plugin_lifecycle()
                 .call_uninstall(&mut *store)
+                .await?,
+        ),
+        Export::ResidentChanged(call) => Output::Lifecycle(
+            plugin
+                .wangge_plugin_hooks()
+                .call_resident_changed(&mut *store, call.0, &call.1)
+                .await?,
+        ),
+        Export::EventReported(event) => Output::Lifecycle(
+            plugin
+                .wangge_plugin_hooks()
+                .call_event_reported(&mut *store, &event)
+                .await?,
+        ),
+        Export::EventTransitioned(call) => Output::Lifecycle(
+            plugin
+                .wangge_plugin_hooks()
+                .call_event_transitioned(&mut *store, &call.0, call.1, &call.2)
+                .await?,
+        ),
+        Export::Scheduled(name, at) => Output::Lifecycle(
+            plugin
+                .wangge_plugin_hooks()
+                .call_scheduled(&mut *store, &name, at)
                 .await?,
         ),
     })

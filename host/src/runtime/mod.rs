@@ -25,6 +25,7 @@ use self::call_state::CallState;
 use self::compile_cache::{CacheOutcome, CompileCache};
 use self::contract::ContractError;
 use self::engine::{EpochTicker, build_engine};
+pub use self::imports::hook_payloads::{event_payload, resident_payload};
 use self::limits::Limits;
 
 /// Why a component cannot be run as a plugin.
@@ -120,6 +121,13 @@ impl Runtime {
         if !wasmtime::wasmparser::Parser::is_component(bytes) {
             return Err(LoadError::CoreModule);
         }
+        // A declared version this host does not run is refused before the compile.
+        let declared = contract::declared_version(bytes)?;
+        if let Some(version) = &declared
+            && !contract::SUPPORTED_CONTRACTS.contains(version)
+        {
+            return Err(ContractError::Unsupported(version.clone()).into());
+        }
         let (component, outcome) = self
             .cache
             .load(&self.engine, digest, bytes)
@@ -127,6 +135,9 @@ impl Runtime {
         // Before linking: wasmtime's semver matching would resolve a 1.2.0 import against
         // the 1.1.0 definitions, so an unsupported version must be refused by its name.
         let version = contract::version_of(&component)?;
+        if let Some(declared) = &declared {
+            contract::check_declared(declared, &version)?;
+        }
         let not_implemented = |e: wasmtime::Error| LoadError::Contract {
             version: version.clone(),
             detail: format!("{e:#}"),

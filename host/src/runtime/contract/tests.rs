@@ -183,3 +183,46 @@ fn manifest_contract_ranges_are_checked_against_the_component() {
     assert!(!supports_range(&req("^1.2")));
     assert!(!supports_range(&req("^2")));
 }
+
+/// An empty component carrying the custom sections `sections` (name, data).
+fn component_with_sections(sections: &[(&str, &[u8])]) -> Vec<u8> {
+    // The component preamble: magic, version 0x0d, layer 1.
+    let mut bytes = b"\0asm\x0d\x00\x01\x00".to_vec();
+    for (name, data) in sections {
+        let mut body = vec![u8::try_from(name.len()).expect("a short name")];
+        body.extend_from_slice(name.as_bytes());
+        body.extend_from_slice(data);
+        bytes.push(0); // custom section id
+        bytes.push(u8::try_from(body.len()).expect("a short section"));
+        bytes.extend(body);
+    }
+    bytes
+}
+
+#[test]
+fn the_declared_contract_version_is_read_from_its_custom_section() {
+    let none = component_with_sections(&[("name", b"x")]);
+    assert_eq!(declared_version(&none), Ok(None));
+    let declared = component_with_sections(&[(SECTION_NAME, b"1.1.0")]);
+    assert_eq!(declared_version(&declared), Ok(Some(v("1.1.0"))));
+    let garbage = component_with_sections(&[(SECTION_NAME, b"one point one")]);
+    let error = declared_version(&garbage).expect_err("not a version");
+    assert!(error.to_string().contains("one point one"), "{error}");
+    let twice = component_with_sections(&[(SECTION_NAME, b"1.0.0"), (SECTION_NAME, b"1.1.0")]);
+    assert!(matches!(
+        declared_version(&twice),
+        Err(ContractError::Mixed(_))
+    ));
+    // Truncated bytes are the compiler's to report, not a declaration problem.
+    assert_eq!(declared_version(&declared[..declared.len() - 2]), Ok(None));
+}
+
+#[test]
+fn a_declaration_must_agree_with_the_interfaces() {
+    assert_eq!(check_declared(&v("1.1.0"), &v("1.1.0")), Ok(()));
+    let error = check_declared(&v("1.0.0"), &v("1.1.0")).expect_err("they differ");
+    assert!(
+        error.to_string().contains("declares wangge:plugin@1.0.0"),
+        "{error}"
+    );
+}

@@ -5,6 +5,7 @@
 mod config;
 mod event_contract;
 mod events;
+pub mod hook_payloads;
 mod houses;
 mod log;
 mod notify;

@@ -32,7 +32,7 @@ fn host_fault(error: sqlx::Error) -> wasmtime::Error {
     wasmtime::format_err!("resident records: {error}")
 }
 
-fn to_contract(resident: &StoredResident, unmasked: bool) -> Resident {
+pub(super) fn to_contract(resident: &StoredResident, unmasked: bool) -> Resident {
     let population_type = match resident.population_type.as_str() {
         "floating" => PopulationType::Floating,
         "left-behind" => PopulationType::LeftBehind,
