@@ -77,6 +77,7 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     tokio::spawn(supervise_periodically(state.database().clone()));
     tokio::spawn(crate::plugins::reload::watch(state.clone(), catalog_poll));
+    tokio::spawn(crate::plugins::hooks::schedules::run(state.clone()));
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving");
     axum::serve(listener, app(state))

@@ -11,7 +11,7 @@ pub mod signing;
 
 pub use manifest::{
     Audience, Category, ConfigField, ConfigType, HookSubscription, Level, Manifest, ManifestError,
-    Page, Permission, PluginId, value_text,
+    Page, Permission, PluginId, Schedule, Timing, value_text,
 };
 pub use package::{
     BuildError, DigestParseError, OpenedPackage, Package, PackageDigest, PackageError, digest,

@@ -6,6 +6,9 @@ use serde::de::DeserializeOwned;
 use crate::html::{html, page_with_status};
 use crate::{Caller, Error, Request, Response, form, page};
 
+/// The request header in which the host names the caller's own resident record.
+pub const RESIDENT_ID_HEADER: &str = "x-wangge-resident-id";
+
 /// What a handler returns: a page (or redirect), or the error the host turns into an
 /// error page.
 pub type HandlerResult = Result<Response, Error>;
@@ -240,6 +243,13 @@ impl Ctx {
     /// (checkboxes).
     pub fn form_fields(&self) -> Vec<(String, String)> {
         form::pairs(&self.request.body)
+    }
+
+    /// The id of the signed-in caller's own resident record (实有人口), when their account
+    /// is linked to one: the host passes it in the `x-wangge-resident-id` request header.
+    /// Use it to let residents see and act on their own records only.
+    pub fn resident_id(&self) -> Option<&str> {
+        self.header(RESIDENT_ID_HEADER).filter(|id| !id.is_empty())
     }
 
     /// The value of a request header; `name` is matched case-insensitively.

@@ -5,6 +5,7 @@
 //! `cargo xtask test` builds the binary and the components once and points the tests at
 //! them with `WANGGE_BIN` and `WANGGE_COMPONENTS_DIR`.
 
+pub mod bureau;
 pub mod postgres;
 pub mod registry;
 
@@ -386,4 +387,30 @@ pub fn shared_target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// The component and manifest of an earlier release of bundled plugin `package` (e.g.
+/// `1.0.0`, built by `cargo xtask test` with the crate's `release-1-0` feature from
+/// `plugins/PACKAGE/releases/VERSION/plugin.toml`): what upgrade tests start from.
+pub fn previous_release(package: &str, version: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::var_os("WANGGE_RELEASES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared_target_dir().join("releases"));
+    let component = dir
+        .join(version)
+        .join("wasm32-wasip2/release")
+        .join(format!("{}.wasm", package.replace('-', "_")));
+    assert!(
+        component.exists(),
+        "{} does not exist: `cargo xtask plugins` builds earlier releases",
+        component.display()
+    );
+    let manifest = workspace_root()
+        .join("plugins")
+        .join(package)
+        .join("releases")
+        .join(version)
+        .join("plugin.toml");
+    assert!(manifest.exists(), "{} does not exist", manifest.display());
+    (component, manifest)
 }

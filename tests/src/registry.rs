@@ -86,6 +86,47 @@ impl<'a> Publisher<'a> {
         output
     }
 
+    /// Packs and publishes a given component with a given manifest (an earlier release of
+    /// a bundled plugin, from [`crate::previous_release`]), then approves it.
+    pub fn publish_release_approved(&self, component: &Path, manifest: &Path) -> PathBuf {
+        let manifest_text = std::fs::read_to_string(manifest).expect("manifest");
+        let field = |name: &str| {
+            manifest_text
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("{name} = \"")))
+                .and_then(|rest| rest.strip_suffix('"'))
+                .unwrap_or_else(|| panic!("no {name} in {}", manifest.display()))
+                .to_owned()
+        };
+        let (id, version) = (field("id"), field("version"));
+        let stem = format!("{id}-{version}");
+        let readme = self.files.path().join(format!("{stem}.md"));
+        std::fs::write(&readme, format!("# {id} {version}\n")).expect("readme");
+        let output = self.files.path().join(format!("{stem}.wgp"));
+        self.workspace.run(&[
+            "plugin",
+            "package",
+            "--manifest",
+            text(manifest),
+            "--component",
+            text(component),
+            "--readme",
+            text(&readme),
+            "-o",
+            text(&output),
+        ]);
+        self.workspace.run(&[
+            "registry",
+            "publish",
+            text(&output),
+            "--key",
+            text(&self.key),
+        ]);
+        self.workspace
+            .run(&["registry", "review", &id, &version, "approve"]);
+        output
+    }
+
     /// Publishes and approves.
     pub fn publish_approved(
         &self,

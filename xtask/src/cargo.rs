@@ -21,7 +21,12 @@ pub fn target_dir() -> PathBuf {
 
 /// The debug build of the `wangge` binary.
 pub fn host_binary() -> PathBuf {
-    target_dir().join("debug").join("wangge")
+    binary("wangge")
+}
+
+/// The debug build of the workspace binary `name`.
+pub fn binary(name: &str) -> PathBuf {
+    target_dir().join("debug").join(name)
 }
 
 fn cargo_command() -> Command {

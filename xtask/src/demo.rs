@@ -19,6 +19,31 @@ const DEMO_PASSWORD: &str = "wangge-demo";
 /// the demo imported two CSV files; kept so existing demo directories are not re-seeded.)
 const DEMO_MARKER: &str = "demo-residents-imported";
 
+/// Where the demo's bureau stand-in listens: the `bureau_url` default of the bundled
+/// 社保 and 医保 plugins.
+const BUREAU_LISTEN: &str = "127.0.0.1:9300";
+
+/// The bureau stand-in, killed when dropped (the demo's Ctrl-C stops both).
+struct Bureau(std::process::Child);
+
+impl Bureau {
+    fn start() -> anyhow::Result<Self> {
+        let child = Command::new(cargo::binary("bureau-standin"))
+            .args(["--listen", BUREAU_LISTEN])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| anyhow::anyhow!("cannot start bureau-standin: {e}"))?;
+        Ok(Self(child))
+    }
+}
+
+impl Drop for Bureau {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The address the demo serves on.
 const LISTEN: &str = "127.0.0.1:8080";
 
@@ -31,6 +56,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     };
     let built = plugins::build_all()?;
     cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
+    cargo::run(&["build", "--package", "bureau-standin"])?;
     let wangge = cargo::host_binary();
     let data_dir = cargo::root().join(DATA_DIR);
     // Seeded once: `demo seed` refuses a database that already has residents.
@@ -53,6 +79,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         let id = plugin.id()?;
         println!("  {id:<16} http://{listen}/p/{id}/");
     }
+    println!("  bureau stand-in  http://{BUREAU_LISTEN}/ (docs/bureau-api.md)");
     println!("  health           http://{listen}/healthz");
     println!("  metrics          http://{listen}/metrics");
     println!("  data             {}", data_dir.display());
@@ -61,6 +88,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     );
     println!("                   U = {DEMO_USERS}");
     println!();
+    // The insurance bureau's stand-in, for 社保 and 医保; stopped with the demo.
+    let _bureau = Bureau::start()?;
     let mut serve = Command::new(&wangge);
     serve
         .arg("--data-dir")

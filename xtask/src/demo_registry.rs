@@ -12,8 +12,28 @@ use crate::plugins::Built;
 /// The demo publisher's secret key, kept in the demo's data directory.
 const KEY_FILE: &str = "demo-publisher.key";
 
-/// Where the demo installs its bundled plugins: the province, so every unit sees them.
-const INSTALL_UNIT: &str = "42";
+/// Where the demo installs a bundled plugin that may sit at the province: there, so every
+/// unit sees it.
+const PROVINCE: &str = "42";
+
+/// Where the demo installs the street-level plugins (社保, 医保, 养老): 黄石港街道, the demo
+/// admin's street, home of the demo worker's and resident's grid.
+const DEMO_STREET: &str = "420202001";
+
+/// The unit a bundled plugin is installed at: the province when its manifest's `levels`
+/// allow it, else the demo street.
+fn install_unit(plugin: &crate::plugins::PluginCrate) -> anyhow::Result<&'static str> {
+    let manifest = std::fs::read_to_string(plugin.dir.join("plugin.toml"))?;
+    let levels = manifest
+        .lines()
+        .find(|line| line.starts_with("levels = "))
+        .unwrap_or_default();
+    Ok(if levels.contains("\"province\"") {
+        PROVINCE
+    } else {
+        DEMO_STREET
+    })
+}
 
 /// `wangge --data-dir DIR ARGS…`, its standard output, or the command's error output.
 fn wangge(wangge: &Path, data_dir: &Path, args: &[&str]) -> anyhow::Result<String> {
@@ -110,8 +130,9 @@ pub fn install_bundled(built: &Built, data_dir: &Path) -> anyhow::Result<()> {
                 manifest.display()
             ),
         }
+        let unit = install_unit(plugin)?;
         let at_unit = installed.lines().find(|line| {
-            line.starts_with(&format!("{id}@")) && line.contains(&format!(" at {INSTALL_UNIT} "))
+            line.starts_with(&format!("{id}@")) && line.contains(&format!(" at {unit} "))
         });
         match at_unit {
             None => {
@@ -123,7 +144,7 @@ pub fn install_bundled(built: &Built, data_dir: &Path) -> anyhow::Result<()> {
                         "install",
                         &id,
                         "--unit",
-                        INSTALL_UNIT,
+                        unit,
                         "--grant-all-requested",
                     ],
                 )?;
@@ -138,7 +159,7 @@ pub fn install_bundled(built: &Built, data_dir: &Path) -> anyhow::Result<()> {
                         "upgrade",
                         &id,
                         "--unit",
-                        INSTALL_UNIT,
+                        unit,
                         "--grant-all-requested",
                     ],
                 )?;

@@ -59,12 +59,17 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
     postgres::ensure_running()?;
     let built = plugins::build_all()?;
     cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
+    cargo::run(&["build", "--package", "bureau-standin"])?;
     // xtask is included: its own tests check generated files such as
     // docs/contract-reference.md.
     let mut args = vec!["test", "--workspace"];
-    // The plugins are wasm-only; their behaviour is tested through the host.
+    // Test plugins are wasm-only; their behaviour is tested through the host. The bundled
+    // plugins' own tests (on the SDK harness) run natively like any other crate's.
+    let bundled: Vec<&str> = built.bundled.iter().map(|p| p.package.as_str()).collect();
     for package in &built.packages {
-        args.extend(["--exclude", package.as_str()]);
+        if !bundled.contains(&package.as_str()) {
+            args.extend(["--exclude", package.as_str()]);
+        }
     }
     if !extra.is_empty() {
         args.push("--");
@@ -75,6 +80,11 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
         &[
             ("WANGGE_BIN", cargo::host_binary().display().to_string()),
             ("WANGGE_COMPONENTS_DIR", built.dir.display().to_string()),
+            ("WANGGE_RELEASES_DIR", built.releases.display().to_string()),
+            (
+                "WANGGE_BUREAU_BIN",
+                cargo::binary("bureau-standin").display().to_string(),
+            ),
         ],
     )
 }

@@ -64,6 +64,8 @@ pub struct Built {
     pub packages: Vec<String>,
     /// The bundled plugins (not the test plugins).
     pub bundled: Vec<PluginCrate>,
+    /// Where the earlier releases of bundled plugins were built.
+    pub releases: PathBuf,
 }
 
 /// Plugin crates under `folder` (relative to the workspace root), by name.
@@ -139,9 +141,58 @@ pub fn build_all() -> anyhow::Result<Built> {
         cargo::run(&args)?;
         packages.extend(group);
     }
+    let releases = build_earlier_releases(&bundled)?;
     Ok(Built {
         dir: cargo::target_dir().join(WASM_TARGET).join("release"),
         packages,
         bundled,
+        releases,
     })
+}
+
+/// Where earlier releases of the bundled plugins are built (`releases/VERSION/…`).
+pub fn releases_dir() -> PathBuf {
+    cargo::target_dir().join("releases")
+}
+
+/// Builds each earlier release a bundled plugin keeps (`plugins/ID/releases/X.Y.Z/plugin.toml`
+/// with the crate's `release-X-Y` feature), so upgrade tests and the demo can start from it.
+/// Each release gets a target folder of its own: the feature changes the crate, and the
+/// components of both versions must exist side by side.
+fn build_earlier_releases(bundled: &[PluginCrate]) -> anyhow::Result<PathBuf> {
+    let dir = releases_dir();
+    for plugin in bundled {
+        let releases = plugin.dir.join("releases");
+        let Ok(entries) = std::fs::read_dir(&releases) else {
+            continue;
+        };
+        let mut versions: Vec<String> = entries
+            .flatten()
+            .filter(|entry| entry.path().join("plugin.toml").exists())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        versions.sort();
+        for version in versions {
+            let mut parts = version.split('.');
+            let feature = format!(
+                "release-{}-{}",
+                parts.next().unwrap_or("0"),
+                parts.next().unwrap_or("0")
+            );
+            let target = dir.join(&version);
+            cargo::run(&[
+                "build",
+                "--release",
+                "--target",
+                WASM_TARGET,
+                "--package",
+                plugin.package.as_str(),
+                "--features",
+                feature.as_str(),
+                "--target-dir",
+                target.to_str().unwrap_or_default(),
+            ])?;
+        }
+    }
+    Ok(dir)
 }

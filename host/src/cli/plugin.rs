@@ -8,6 +8,8 @@ use clap::Subcommand;
 use wangge_registry::Package;
 
 use crate::db::plugins::Registration;
+use crate::plugins::Catalog;
+use crate::plugins::hooks::schedules;
 use crate::plugins::lifecycle::{self, Lifecycle};
 use crate::plugins::{AddOptions, add_local_plugin};
 use crate::registry_service::Actor;
@@ -108,6 +110,16 @@ pub enum PluginCommand {
     },
     /// List installations: unit, version, state, package digest, permissions.
     List,
+    /// Fire one of an installation's declared schedules now (the server fires them on
+    /// time by itself); the firing is recorded like a timed one.
+    RunSchedule {
+        /// Plugin id.
+        plugin: String,
+        /// The schedule's name, as plugin.toml declares it.
+        schedule: String,
+        #[command(flatten)]
+        target: Target,
+    },
     #[command(flatten)]
     Authoring(super::plugin_authoring::AuthoringCommand),
     /// Pack a plugin into a `.wgp` package; the same files always give the same digest.
@@ -254,6 +266,11 @@ impl PluginCommand {
                 }
                 Ok(())
             }
+            Self::RunSchedule {
+                plugin,
+                schedule,
+                target,
+            } => run_schedule(host, &plugin, &schedule, &target.unit).await,
             other => run_lifecycle(other, host).await,
         }
     }
@@ -362,10 +379,52 @@ async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()
         }
         PluginCommand::Add { .. }
         | PluginCommand::List
+        | PluginCommand::RunSchedule { .. }
         | PluginCommand::Package { .. }
         | PluginCommand::Authoring(_) => {
             anyhow::bail!("not a lifecycle command")
         }
     }
+    Ok(())
+}
+
+/// `plugin run-schedule`: fires `schedule` of the installation of `plugin` at `unit` now.
+async fn run_schedule(host: &Host, plugin: &str, schedule: &str, unit: &str) -> anyhow::Result<()> {
+    let catalog = Catalog::load(&host.db, &host.runtime, &host.metrics).await?;
+    let loaded = catalog
+        .all_loaded()
+        .find(|p| p.installation.plugin_id() == plugin && p.installation.unit.code == unit)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{plugin} is not installed and enabled at unit {unit} (see `plugin list`)"
+            )
+        })?;
+    let declared: Vec<&str> = loaded
+        .installation
+        .manifest
+        .schedules
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    anyhow::ensure!(
+        declared.contains(&schedule),
+        "{plugin} declares no schedule `{schedule}` (it declares: {})",
+        if declared.is_empty() {
+            "none".to_owned()
+        } else {
+            declared.join(", ")
+        }
+    );
+    let installation = loaded.installation.id;
+    let now = crate::db::now_ms();
+    let last = host.db.schedule_last_fired(installation, schedule).await?;
+    anyhow::ensure!(
+        host.db
+            .claim_schedule_firing(installation, schedule, last, now)
+            .await?,
+        "the schedule fired at this moment elsewhere; nothing done"
+    );
+    schedules::fire(loaded, schedule, now).await?;
+    println!("fired {schedule} of {plugin} at {unit}");
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use serde_json::json;
+use wangge_registry::HookSubscription;
 
 use super::csv_table::CsvTable;
 use super::houses::grid_lookup;
@@ -16,6 +17,9 @@ use crate::grid::grid_locator::MatchRate;
 use crate::grid::house::parse_coordinates;
 use crate::grid::resident::{NewResident, ResidentFields, validate_resident};
 use crate::grid::unit_import::RowProblem;
+use crate::plugins::Catalog;
+use crate::plugins::hooks::delivery::DeliveryReport;
+use crate::plugins::hooks::{Notice, ResidentChange, deliver};
 use crate::server::Host;
 
 /// Resident commands.
@@ -261,7 +265,7 @@ impl ResidentsCommand {
         }
         let residents: Vec<(NewResident, ResidentLinks)> =
             good.into_iter().map(|(_, r, links)| (r, links)).collect();
-        host.db.insert_linked_residents(&residents).await?;
+        let ids = host.db.insert_linked_residents(&residents).await?;
         let skipped_rows: BTreeSet<usize> = problems.iter().map(|p| p.row).collect();
         host.db
             .audit(AuditEntry {
@@ -286,6 +290,39 @@ impl ResidentsCommand {
         if !report.is_empty() {
             println!("{}", report.join("\n"));
         }
-        Ok(())
+        notify_plugins(host, &ids).await
     }
+}
+
+/// Tells the installed plugins that subscribed to `resident-changed` about each new
+/// resident in their scope, after the import committed. A plugin that refuses or faults is
+/// logged; the import stands.
+async fn notify_plugins(host: &Host, ids: &[i64]) -> anyhow::Result<()> {
+    let catalog = Catalog::load(&host.db, &host.runtime, &host.metrics).await?;
+    let subscribed = catalog.all_loaded().any(|plugin| {
+        plugin
+            .installation
+            .manifest
+            .hooks
+            .contains(&HookSubscription::ResidentChanged)
+    });
+    if !subscribed {
+        return Ok(());
+    }
+    let mut total = DeliveryReport::default();
+    for id in ids {
+        let notice = Notice::ResidentChanged {
+            change: ResidentChange::Added,
+            resident_id: *id,
+        };
+        let report = deliver(&catalog, &host.db, notice).await;
+        total.delivered += report.delivered;
+        total.refused += report.refused;
+        total.faulted += report.faulted;
+    }
+    eprintln!(
+        "plugins told of the new residents: {} deliveries, {} refused, {} failed",
+        total.delivered, total.refused, total.faulted
+    );
+    Ok(())
 }

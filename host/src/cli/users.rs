@@ -1,6 +1,6 @@
-//! `wangge users …`: create users and grant roles from the operator's shell. The operator
-//! stands above every unit admin, so the granting rules of the API do not bind here; every
-//! act is audited as `cli`.
+//! `wangge users …`: create users, grant roles and link users to their resident records
+//! from the operator's shell. The operator stands above every unit admin, so the granting
+//! rules of the API do not bind here; every act is audited as `cli`.
 
 use std::io::BufRead;
 
@@ -30,6 +30,14 @@ pub enum UsersCommand {
         role: Role,
         /// Unit code.
         unit: String,
+    },
+    /// Link USERNAME to the resident record RESIDENT_ID: with the `resident` role, they read
+    /// the messages plugins send to that resident (`/api/inbox`).
+    LinkResident {
+        /// Sign-in name.
+        username: String,
+        /// The resident's id (as `/api/residents` shows it).
+        resident_id: i64,
     },
 }
 
@@ -102,6 +110,37 @@ impl UsersCommand {
                     "{username} is {} ({}) at {unit}",
                     role.name(),
                     role.name_zh()
+                );
+                Ok(())
+            }
+            Self::LinkResident {
+                username,
+                resident_id,
+            } => {
+                let (user, _) = host
+                    .db
+                    .user_for_sign_in(&username)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no user `{username}`"))?;
+                let resident = host
+                    .db
+                    .resident(resident_id)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no resident {resident_id}"))?;
+                host.db.link_user_resident(user.id, resident.id).await?;
+                // Who may read whose inbox is an administrative act like a grant.
+                host.db
+                    .audit(AuditEntry {
+                        actor: "cli",
+                        action: "user.resident-linked",
+                        subject: &format!("user:{username}"),
+                        unit_code: Some(&resident.grid_code),
+                        detail: json!({ "resident": resident.id }),
+                    })
+                    .await?;
+                println!(
+                    "{username} is linked to resident {} ({})",
+                    resident.id, resident.name
                 );
                 Ok(())
             }

@@ -180,15 +180,17 @@ async fn household_id(
 
 impl Db {
     /// Inserts residents with their household and house in one transaction: all or none.
+    /// Returns their ids, in order.
     /// A household number not stored yet is created at its first member's house and grid.
     /// One statement per row: imports of base data are a grid's or a street's, not the bulk
     /// loads [`insert_resident_rows`] is for.
     pub async fn insert_linked_residents(
         &self,
         residents: &[(NewResident, ResidentLinks)],
-    ) -> sqlx::Result<()> {
+    ) -> sqlx::Result<Vec<i64>> {
         let mut tx = self.begin_write().await?;
         let now = now_ms();
+        let mut ids = Vec::with_capacity(residents.len());
         let mut households: BTreeMap<String, i64> = BTreeMap::new();
         for (resident, links) in residents {
             let household = match &links.household {
@@ -204,11 +206,11 @@ impl Db {
                     }
                 }),
             };
-            sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO residents (name, gender, birth_date, id_number, phone, \
                  population_type, grid_code, tags, created_at, updated_at, household_id, \
                  household_relation, house_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING id",
             )
             .bind(&resident.name)
             .bind(gender_name(resident.gender))
@@ -227,10 +229,12 @@ impl Db {
                     .map(|(_, relation)| relation.as_str()),
             )
             .bind(links.house_id)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            ids.push(id);
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(ids)
     }
 
     /// Inserts residents in one transaction: all or none.

@@ -86,6 +86,18 @@ impl Db {
         .transpose()
     }
 
+    /// The resident record user `user_id` is linked to, with its grid: who they are among
+    /// the residents (`users link-resident`), if anyone.
+    pub async fn linked_resident(&self, user_id: i64) -> sqlx::Result<Option<(i64, String)>> {
+        sqlx::query_as(
+            "SELECT r.id, r.grid_code FROM users u JOIN residents r ON r.id = u.resident_id \
+             WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await
+    }
+
     /// Records a grant (idempotent).
     pub async fn add_grant(
         &self,

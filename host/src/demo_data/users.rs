@@ -68,6 +68,25 @@ pub async fn create_demo_users(db: &Db) -> anyhow::Result<()> {
             };
             db.add_grant(id, &grant, "demo").await?;
         }
+        if user.username == DEMO_RESIDENT_USER {
+            link_demo_resident(db, id, user.name).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The demo user who is a resident: 张建国, the first of `host/data/demo/residents.csv`.
+const DEMO_RESIDENT_USER: &str = "resident";
+
+/// Links the demo resident user to the fixture resident `name` of [`DEMO_GRID`], so the
+/// messages plugins send him reach the demo user's inbox. Found by name and grid because
+/// ids depend on the order of seeding; the fixtures are seeded before generated residents,
+/// who may share the name, so the first match is him. Without seeded residents
+/// (`--residents 0`) there is no one to link and nothing is done; setting the same link
+/// again changes nothing.
+async fn link_demo_resident(db: &Db, user_id: i64, name: &str) -> anyhow::Result<()> {
+    if let Some(resident_id) = db.resident_named_in_grid(name, DEMO_GRID).await? {
+        db.link_user_resident(user_id, resident_id).await?;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ use crate::db::events::{Category, MoveDetails, MoveError, NewEvent, StoredEvent}
 use crate::grid::calendar::today_in_china;
 use crate::grid::custom_fields::{FieldsSchema, validate_attributes};
 use crate::grid::workflow::{Transition, actions_from, transition};
+use crate::plugins::hooks::{Notice, spawn_delivery};
 
 /// Events per list.
 const MAX_LIST: i64 = 200;
@@ -259,6 +260,7 @@ async fn report(
             attributes: Some(&body.attributes),
         })
         .await?;
+    spawn_delivery(&state, Notice::EventReported { event_id: id });
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
@@ -425,5 +427,13 @@ async fn act(
         .event(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("event {id}")))?;
+    spawn_delivery(
+        &state,
+        Notice::EventTransitioned {
+            event_id: id,
+            from: event.state,
+            action: transition.action.to_owned(),
+        },
+    );
     Ok(Json(event_json(&moved)))
 }

@@ -8,6 +8,7 @@ mod error_page;
 mod events_api;
 mod home;
 mod houses_api;
+mod inbox_api;
 pub mod layout;
 mod open311;
 mod openapi;
@@ -125,6 +126,7 @@ pub fn app(state: AppState) -> Router {
         .merge(open311::router())
         .merge(stats_api::router())
         .merge(warnings_api::router())
+        .merge(inbox_api::router())
         .merge(audit_api::router())
         .merge(openapi::router())
         .merge(crate::registry_service::http::router())

@@ -55,6 +55,20 @@ pub struct Visitor {
     pub user: User,
     /// What they hold.
     pub grants: Grants,
+    /// Their own resident record and its grid, when the account is linked to one.
+    pub resident: Option<(i64, String)>,
+}
+
+impl Visitor {
+    /// The visitor's own resident id, as plugins of `installation` may learn it: only when
+    /// the record lies in the installation's scope (elsewhere the plugin could not read it
+    /// anyway, and need not learn that it exists).
+    pub fn resident_in(&self, installation: &Installation) -> Option<i64> {
+        self.resident
+            .as_ref()
+            .filter(|(_, grid)| is_within(grid, &installation.unit.code))
+            .map(|(id, _)| *id)
+    }
 }
 
 /// The signed-in visitor of a request, looked up once per request (session, then grants);
@@ -67,7 +81,12 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> anyhow::Result<
         return Ok(None);
     };
     let grants = state.db().grants_of(user.id).await?;
-    Ok(Some(Visitor { user, grants }))
+    let resident = state.db().linked_resident(user.id).await?;
+    Ok(Some(Visitor {
+        user,
+        grants,
+        resident,
+    }))
 }
 
 /// The caller of a plugin page request by `visitor`.
@@ -76,7 +95,7 @@ pub async fn caller_for(
     visitor: Option<&Visitor>,
     installation: &Installation,
 ) -> anyhow::Result<Caller> {
-    let Some(Visitor { user, grants }) = visitor else {
+    let Some(Visitor { user, grants, .. }) = visitor else {
         return Ok(anonymous(installation));
     };
     let (unit, roles) = match home_unit(grants, installation) {

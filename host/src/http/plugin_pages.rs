@@ -16,6 +16,11 @@ use super::plugin_caller::{caller_for, signed_in};
 use crate::plugins::catalog::Served;
 use crate::runtime::bindings::Request;
 
+/// The request header in which the host tells a plugin the caller's own resident id (the
+/// SDK's `Ctx::resident_id`). Not in [`FORWARDED_REQUEST_HEADERS`], so a visitor cannot
+/// set it.
+pub const RESIDENT_ID_HEADER: &str = "x-wangge-resident-id";
+
 /// Request headers a plugin may see; cookies and credentials never cross into a plugin.
 const FORWARDED_REQUEST_HEADERS: [&str; 6] = [
     "accept",
@@ -112,17 +117,23 @@ async fn serve(
         Some(Served::Enabled(plugin)) => plugin,
     };
     let installation = &plugin.installation;
+    let mut forwarded: Vec<(String, String)> = FORWARDED_REQUEST_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = headers.get(*name)?.to_str().ok()?;
+            Some(((*name).to_owned(), value.to_owned()))
+        })
+        .collect();
+    // Set by the host only (a visitor's own header of that name is never forwarded): the
+    // caller's own resident record, so a plugin lets residents act on their records alone.
+    if let Some(resident) = visitor.as_ref().and_then(|v| v.resident_in(installation)) {
+        forwarded.push((RESIDENT_ID_HEADER.to_owned(), resident.to_string()));
+    }
     let request = Request {
         method: method.to_string(),
         path,
         query: uri.query().unwrap_or_default().to_owned(),
-        headers: FORWARDED_REQUEST_HEADERS
-            .iter()
-            .filter_map(|name| {
-                let value = headers.get(*name)?.to_str().ok()?;
-                Some(((*name).to_owned(), value.to_owned()))
-            })
-            .collect(),
+        headers: forwarded,
         body: body.to_vec(),
     };
     let name = &installation.manifest.name;

@@ -188,6 +188,12 @@ impl Catalog {
             })
     }
 
+    /// Every enabled and loaded installation, at every unit: hooks and schedules go to
+    /// each of them, not only to the nearest.
+    pub fn all_loaded(&self) -> impl Iterator<Item = &Arc<LoadedPlugin>> {
+        self.loaded.values()
+    }
+
     /// One enabled installation per plugin (the highest), by plugin id: the home page's
     /// list of services.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<LoadedPlugin>> {

@@ -5,6 +5,7 @@
 pub mod add;
 pub mod catalog;
 mod config_values;
+pub mod hooks;
 pub mod lifecycle;
 pub mod reload;
 

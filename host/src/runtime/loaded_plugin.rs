@@ -28,9 +28,9 @@ enum Export {
     Scheduled(String, Timestamp),
 }
 
-/// A notification for the plugin's `hooks` export. So far only the test harness
-/// (`sdk/harness`) delivers them, on demand: the host does not yet call hooks when
-/// residents or events change, nor fire schedules (the manifest cannot declare any yet).
+/// A notification for the plugin's `hooks` export: delivered by `plugins::hooks` to the
+/// installations that subscribed (and fired from their declared schedules), and on demand
+/// by the test harness (`sdk/harness`).
 #[derive(Debug, Clone)]
 pub enum HookCall {
     /// `resident-changed(kind, resident)`, the resident as the plugin may see them.

@@ -25,7 +25,7 @@ use self::call_state::CallState;
 use self::compile_cache::{CacheOutcome, CompileCache};
 use self::contract::ContractError;
 use self::engine::{EpochTicker, build_engine};
-pub use self::imports::hook_payloads::{event_payload, resident_payload};
+pub use self::imports::hook_payloads::{contract_event_state, event_payload, resident_payload};
 use self::limits::Limits;
 
 /// Why a component cannot be run as a plugin.

@@ -7,6 +7,7 @@ mod level;
 mod page;
 mod permission;
 mod plugin_id;
+mod schedule;
 
 use serde::Deserialize;
 
@@ -16,6 +17,7 @@ pub use level::Level;
 pub use page::{Audience, Page};
 pub use permission::Permission;
 pub use plugin_id::PluginId;
+pub use schedule::{MIN_INTERVAL_MINUTES, Schedule, Timing};
 
 /// A parsed and validated plugin manifest.
 #[derive(Debug, Clone, Deserialize)]
@@ -48,6 +50,9 @@ pub struct Manifest {
     /// Hooks it subscribes to.
     #[serde(default)]
     pub hooks: Vec<HookSubscription>,
+    /// Times at which the host calls its `scheduled` hook.
+    #[serde(default)]
+    pub schedules: Vec<Schedule>,
     /// Configuration keys an admin may set, with types and defaults.
     #[serde(default)]
     pub config: std::collections::BTreeMap<String, ConfigField>,
@@ -139,6 +144,10 @@ impl Manifest {
         }
         for (key, field) in &self.config {
             field.validate(key)?;
+        }
+        reject_duplicates("schedules", self.schedules.iter().map(|s| s.name.clone()))?;
+        for (i, schedule) in self.schedules.iter().enumerate() {
+            schedule.validate(&format!("schedules[{i}]"))?;
         }
         Ok(())
     }

@@ -165,3 +165,56 @@ fn permissions_round_trip_through_text() {
         assert_eq!(permission.to_string(), text);
     }
 }
+
+fn with_schedules(extra: &str) -> String {
+    format!("{VALID}\n{extra}")
+}
+
+#[test]
+fn schedules_fire_every_n_minutes_or_daily_at_a_time() {
+    let manifest = Manifest::parse(&with_schedules(
+        "[[schedules]]\nname = \"reminders\"\ndaily_at = \"08:30\"\n\n\
+         [[schedules]]\nname = \"sync\"\nevery_minutes = 15\n",
+    ))
+    .expect("valid schedules");
+    let timings: Vec<Timing> = manifest.schedules.iter().map(Schedule::timing).collect();
+    assert_eq!(
+        timings,
+        vec![Timing::DailyAt(8 * 60 + 30), Timing::EveryMinutes(15)]
+    );
+}
+
+#[test]
+fn a_bad_schedule_is_named() {
+    let cases = [
+        ("name = \"x\"\n", "`schedules[0]`: give exactly one of"),
+        (
+            "name = \"x\"\nevery_minutes = 5\ndaily_at = \"08:00\"\n",
+            "`schedules[0]`: give exactly one of",
+        ),
+        (
+            "name = \"x\"\nevery_minutes = 1\n",
+            "`schedules[0].every_minutes`",
+        ),
+        (
+            "name = \"x\"\ndaily_at = \"24:00\"\n",
+            "`schedules[0].daily_at`",
+        ),
+        (
+            "name = \"x\"\ndaily_at = \"8:00\"\n",
+            "`schedules[0].daily_at`",
+        ),
+        (
+            "name = \"Bad Name\"\nevery_minutes = 5\n",
+            "`schedules[0].name`",
+        ),
+    ];
+    for (body, expected) in cases {
+        let error = error_of(&with_schedules(&format!("[[schedules]]\n{body}")));
+        assert!(error.contains(expected), "{body}: {error}");
+    }
+    let twice = error_of(&with_schedules(
+        "[[schedules]]\nname = \"a\"\nevery_minutes = 5\n[[schedules]]\nname = \"a\"\nevery_minutes = 6\n",
+    ));
+    assert!(twice.contains("`a` is listed twice"), "{twice}");
+}

@@ -29,6 +29,7 @@ use crate::db::events::NewEvent;
 use crate::http::AppState;
 use crate::http::api_error::ApiError;
 use crate::http::events_api::{category_fields, check_attributes, checked_place, known_category};
+use crate::plugins::hooks::{Notice, spawn_delivery};
 
 /// GeoReport's limit on a description.
 const MAX_DESCRIPTION_CHARS: usize = 4000;
@@ -244,6 +245,7 @@ pub(super) async fn post(
             attributes: Some(&attributes),
         })
         .await?;
+    spawn_delivery(&state, Notice::EventReported { event_id: id });
     let notice = format!(
         "已上报至{}，受理后 {} 个工作日内办结",
         unit_row.name, category.sla_working_days

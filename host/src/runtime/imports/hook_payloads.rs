@@ -2,7 +2,10 @@
 //! way the imports show them (a resident masked, as every plugin first sees them).
 
 use crate::db::Db;
-use crate::runtime::bindings::wangge::plugin::types::{Event, Resident};
+use crate::grid::workflow::EventState;
+use crate::runtime::bindings::wangge::plugin::types::{
+    Event, EventState as ContractState, Resident,
+};
 
 /// The resident with id `id` as a `resident-changed` hook shows them (sensitive fields
 /// masked), or `None` if there is none.
@@ -19,4 +22,9 @@ pub async fn event_payload(db: &Db, id: i64) -> sqlx::Result<Option<Event>> {
         .event(id)
         .await?
         .map(|stored| super::event_contract::to_contract(&stored)))
+}
+
+/// A stored workflow state as the contract names it (`event-transitioned`'s `from-state`).
+pub fn contract_event_state(state: EventState) -> ContractState {
+    super::event_contract::contract_state(state)
 }

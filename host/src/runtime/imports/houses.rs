@@ -70,15 +70,30 @@ impl Host for CallState {
             Ok(unit) => unit,
             Err(e) => return Ok(Err(e)),
         };
-        let after = match after.as_deref().map(parse_cursor) {
+        // The contract's `after` is the last house's id; the host's own `GRID_CODE:ID`
+        // form is accepted too. The keyset is (grid, id).
+        let cursor = match after.as_deref() {
             None => None,
-            Some(Some(after)) => Some(after),
-            Some(None) => {
-                return Ok(Err(PluginError::Invalid(
-                    "after: expected `GRID_CODE:ID` of the last house of the previous page".into(),
-                )));
-            }
+            Some(text) => match parse_cursor(text) {
+                Some((grid, id)) => Some((grid.to_owned(), id)),
+                None => match text.parse::<i64>() {
+                    Ok(id) => self
+                        .installation
+                        .db
+                        .house(id)
+                        .await
+                        .map_err(host_fault)?
+                        .map(|house| (house.grid_code, id)),
+                    Err(_) => None,
+                },
+            },
         };
+        if let (Some(text), None) = (after.as_deref(), &cursor) {
+            return Ok(Err(PluginError::Invalid(format!(
+                "after: `{text}` is not the id of a house (the last one of the previous page)"
+            ))));
+        }
+        let after = cursor.as_ref().map(|(grid, id)| (grid.as_str(), *id));
         let rows = self
             .installation
             .db

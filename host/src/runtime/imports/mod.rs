@@ -56,21 +56,4 @@ impl CallState {
             "{import} needs the `{permission}` permission, which this installation was not granted"
         ))))
     }
-
-    /// The answer of an import whose backend is not on this host yet: counted, permission
-    /// checked, then `unavailable` naming what is missing.
-    pub(super) async fn backend_missing<T>(
-        &mut self,
-        permission: &Permission,
-        import: &'static str,
-        backend: &'static str,
-    ) -> wasmtime::Result<Result<T, PluginError>> {
-        self.enter()?;
-        if let Err(denied) = self.require(permission, import).await? {
-            return Ok(Err(denied));
-        }
-        Ok(Err(PluginError::Unavailable(format!(
-            "{import}: this host has no {backend} yet"
-        ))))
-    }
 }

@@ -7,6 +7,7 @@ use jiff::ToSpan;
 use serde_json::json;
 use wangge_registry::Permission;
 
+use crate::db::Db;
 use crate::db::audit::AuditEntry;
 use crate::db::residents::{ResidentQuery, StoredResident, parse_cursor};
 use crate::grid::calendar::today_in_china;
@@ -135,6 +136,20 @@ fn resident_query<'a>(
     })
 }
 
+/// Where to resume a query: the contract's `after` is the last resident's id (the host's
+/// own `GRID_CODE:ID` form is accepted too), and the keyset is (grid, id). Takes the
+/// database by value-like handle rather than `&CallState`, which is not `Sync`.
+async fn resident_cursor(db: Db, text: &str) -> wasmtime::Result<Option<(String, i64)>> {
+    if let Some((grid, id)) = parse_cursor(text) {
+        return Ok(Some((grid.to_owned(), id)));
+    }
+    let Ok(id) = text.parse::<i64>() else {
+        return Ok(None);
+    };
+    let stored = db.resident(id).await.map_err(host_fault)?;
+    Ok(stored.map(|resident| (resident.grid_code, id)))
+}
+
 impl CallState {
     /// The resident with `id` if it lies in the installation's scope. Out-of-scope residents
     /// are reported as not found: a plugin learns nothing about them.
@@ -228,21 +243,21 @@ impl Host for CallState {
             Ok(unit) => unit,
             Err(e) => return Ok(Err(e)),
         };
-        let after = match filter.after.as_deref() {
+        let cursor = match filter.after.as_deref() {
             None => None,
-            Some(cursor) => match parse_cursor(cursor) {
-                Some(after) => Some(after),
+            Some(text) => match resident_cursor(self.installation.db.clone(), text).await? {
+                Some(cursor) => Some(cursor),
                 None => {
-                    return Ok(Err(PluginError::Invalid(
-                        "after: expected `GRID_CODE:ID` of the last resident of the previous page"
-                            .into(),
-                    )));
+                    return Ok(Err(PluginError::Invalid(format!(
+                        "after: `{text}` is not the id of a resident (the last one of the \
+                         previous page)"
+                    ))));
                 }
             },
         };
         let query = match resident_query(&unit, &filter) {
             Ok(query) => ResidentQuery {
-                after,
+                after: cursor.as_ref().map(|(grid, id)| (grid.as_str(), *id)),
                 limit: i64::from(filter.limit.clamp(1, MAX_ROWS)),
                 ..query
             },

@@ -54,6 +54,32 @@ impl Plugin for ResidentReader {
                         .join("\n")
                 }),
             ),
+            // One page of the street, resuming after the resident `after` (the contract's
+            // cursor: the last id of the previous page).
+            "/page" => answer(
+                residents::query(&ResidentFilter {
+                    grid_prefix: None,
+                    population_type: None,
+                    min_age: None,
+                    max_age: None,
+                    tag: None,
+                    after: query_param(query, "after"),
+                    limit: number(query, "limit").unwrap_or(100),
+                })
+                .map(|found| {
+                    found
+                        .iter()
+                        .map(|r| format!("{} {}", r.id, r.name))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }),
+            ),
+            // Who the host says the caller is among the residents.
+            "/me" => answer(Ok(request
+                .headers
+                .iter()
+                .find(|(name, _)| name == "x-wangge-resident-id")
+                .map_or_else(|| "none".to_owned(), |(_, id)| id.clone()))),
             "/get" => answer(residents::get(&id).map(|r| format!("{} {}", r.name, r.id_number))),
             "/sensitive" => answer(
                 residents::get_sensitive(&id, "核实高龄津贴资格")

@@ -1,0 +1,8 @@
+//! Calling plugins' `hooks` export: notices of resident and event changes delivered to
+//! every installation that subscribed and whose unit covers the change (`delivery`), and
+//! the schedules their manifests declare, fired by the server (`schedules`).
+
+pub mod delivery;
+pub mod schedules;
+
+pub use delivery::{Notice, ResidentChange, deliver, spawn_delivery};
