@@ -153,6 +153,7 @@ pub mod bindings {
 }
 
 mod contract;
+pub mod date;
 mod error;
 mod event_query;
 mod event_report;

@@ -1,5 +1,6 @@
 //! What a typical plugin needs, in one import: `use wangge_sdk::prelude::*;`.
 
+pub use crate::date::Date;
 pub use crate::html::{Markup, PreEscaped, html, page, page_with_status, redirect};
 pub use crate::store::{self, Collection};
 pub use crate::{

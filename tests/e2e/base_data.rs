@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 use wangge_tests::postgres::FreshDatabase;
-use wangge_tests::{Database, Server, TEST_PASSWORD, Workspace};
+use wangge_tests::{Database, Server, TEST_PASSWORD, Workspace, pre_answer};
 
 /// Two side-by-side grids of 江边社区: the first west of 115.01°E, the second east of it.
 const GRID_BOUNDARIES: &str = r#"{"type":"FeatureCollection","features":[
@@ -98,9 +98,7 @@ fn setup_on(workspace: Workspace) -> (Workspace, Server) {
 async fn plugin_answer(server: &Server, path: &str) -> String {
     let page = server.get(&format!("/p/resident-reader{path}")).await;
     assert_eq!(page.status, 200, "{path}: {}", page.body);
-    let start = page.body.find("<pre id=\"answer\">").expect("answer") + 17;
-    let end = start + page.body[start..].find("</pre>").expect("end");
-    page.body[start..end].to_owned()
+    pre_answer(&page.body)
 }
 
 #[tokio::test]

@@ -55,18 +55,7 @@ async fn installation(workspace: &Workspace, unit: &str) -> Option<(String, Stri
 }
 
 async fn stored(workspace: &Workspace, unit: &str, key: &str) -> Option<String> {
-    let mut db = workspace.database().await;
-    let value: Option<Vec<u8>> = sqlx::query_scalar(
-        "SELECT s.value FROM plugin_storage s JOIN installations i ON i.id = s.installation_id \
-         WHERE i.plugin_id = $1 AND i.unit_code = $2 AND s.key = $3",
-    )
-    .bind(PROBE)
-    .bind(unit)
-    .bind(key)
-    .fetch_optional(&mut db)
-    .await
-    .expect("storage");
-    value.map(|v| String::from_utf8_lossy(&v).into_owned())
+    workspace.stored(PROBE, unit, key).await
 }
 
 /// Visits `/p/upgrade-probe/PATH` with `?unit=UNIT` (the nearest installation) on a fresh

@@ -4,7 +4,7 @@
 //! is denied and audited.
 
 use serde_json::{Value, json};
-use wangge_tests::{Server, TEST_PASSWORD, Workspace, component, manifest};
+use wangge_tests::{Server, TEST_PASSWORD, Workspace, component, manifest, text_between};
 
 const GRID: &str = "420202001001001";
 const OTHER_STREET_GRID: &str = "420202002001001";
@@ -12,9 +12,7 @@ const OTHER_STREET_GRID: &str = "420202002001001";
 async fn answer_of(server: &Server, plugin: &str, path: &str) -> String {
     let page = server.get(&format!("/p/{plugin}{path}")).await;
     assert_eq!(page.status, 200, "{path}: {}", page.body);
-    let start = page.body.find("<pre id=\"answer\">").expect("answer") + 17;
-    let end = start + page.body[start..].find("</pre>").expect("end");
-    page.body[start..end]
+    text_between(&page.body, "<pre id=\"answer\">", "</pre>")
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")

@@ -5,38 +5,18 @@
 //! marked read through `/api/inbox`, each user's own only.
 
 use serde_json::Value;
-use wangge_tests::{Server, TEST_PASSWORD, Workspace};
+use wangge_tests::{Server, TEST_PASSWORD, Workspace, form_encode, pre_answer};
 
 const GRID: &str = "420202001001001";
 const SIBLING_GRID: &str = "420202001001002";
 const OTHER_STREET_GRID: &str = "420202002001001";
 
-/// Percent-encodes a query value (the plugin decodes it with `query_param`).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// What the notifier plugin answered to `/send?QUERY`.
 async fn send(server: &Server, query: &[(&str, &str)]) -> String {
-    let query: Vec<String> = query
-        .iter()
-        .map(|(name, value)| format!("{name}={}", encode(value)))
-        .collect();
-    let path = format!("/p/notifier/send?{}", query.join("&"));
+    let path = format!("/p/notifier/send?{}", form_encode(query));
     let page = server.get(&path).await;
     assert_eq!(page.status, 200, "{path}: {}", page.body);
-    let start = page.body.find("<pre id=\"answer\">").expect("answer") + 17;
-    let end = start + page.body[start..].find("</pre>").expect("end");
-    page.body[start..end].to_owned()
+    pre_answer(&page.body)
 }
 
 async fn inbox(server: &Server, token: &str) -> Vec<Value> {
@@ -55,13 +35,7 @@ async fn stored(workspace: &Workspace) -> i64 {
 
 #[tokio::test]
 async fn plugin_messages_reach_the_right_inboxes_only() {
-    let workspace = Workspace::sqlite();
-    workspace.import_demo("units", "units.csv");
-    workspace.import_demo("residents", "residents.csv");
-    workspace.add_plugin(
-        "notifier",
-        &["--unit", "420202001", "--unit-name", "黄石港街道"],
-    );
+    let workspace = Workspace::demo_with_street_plugin("notifier");
     let resident_id = {
         let mut db = workspace.database().await;
         let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM residents")

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wangge_tests::{Server, Workspace};
+use wangge_tests::{Server, Workspace, percent_encode, text_between};
 
 /// Small enough that the test's large answers exceed it, large enough for the probe's page.
 const MAX_RESPONSE_BYTES: usize = 4096;
@@ -111,17 +111,6 @@ async fn bureau() -> u16 {
     port
 }
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 fn unescape(html: &str) -> String {
     html.replace("&quot;", "\"")
         .replace("&#39;", "'")
@@ -133,12 +122,13 @@ fn unescape(html: &str) -> String {
 /// What the probe's page shows for `?url=URL` plus `extra` query pairs.
 async fn probe(server: &Server, url: &str, extra: &str) -> String {
     let page = server
-        .get(&format!("/p/outbound-probe/?url={}{extra}", encode(url)))
+        .get(&format!(
+            "/p/outbound-probe/?url={}{extra}",
+            percent_encode(url)
+        ))
         .await;
     assert_eq!(page.status, 200, "{url}: {}", page.body);
-    let start = page.body.find("<pre id=\"answer\">").expect("answer") + 17;
-    let end = start + page.body[start..].find("</pre>").expect("end");
-    unescape(&page.body[start..end])
+    unescape(text_between(&page.body, "<pre id=\"answer\">", "</pre>"))
 }
 
 #[tokio::test]

@@ -2,25 +2,17 @@
 //! residents, masked; unmasking needs its permission and a reason and is audited; tags
 //! stick; everything outside the street stays invisible.
 
-use wangge_tests::{Server, TEST_PASSWORD, Workspace};
+use wangge_tests::{Server, TEST_PASSWORD, Workspace, pre_answer};
 
 async fn answer(server: &Server, path: &str) -> String {
     let page = server.get(&format!("/p/resident-reader{path}")).await;
     assert_eq!(page.status, 200, "{path}: {}", page.body);
-    let start = page.body.find("<pre id=\"answer\">").expect("answer") + 17;
-    let end = start + page.body[start..].find("</pre>").expect("end");
-    page.body[start..end].to_owned()
+    pre_answer(&page.body)
 }
 
 #[tokio::test]
 async fn a_street_plugin_reads_its_residents_masked_and_unmasks_with_audit() {
-    let workspace = Workspace::sqlite();
-    workspace.import_demo("units", "units.csv");
-    workspace.import_demo("residents", "residents.csv");
-    workspace.add_plugin(
-        "resident-reader",
-        &["--unit", "420202001", "--unit-name", "黄石港街道"],
-    );
+    let workspace = Workspace::demo_with_street_plugin("resident-reader");
     let server = workspace.serve(&[]);
 
     let all = answer(&server, "/list").await;
@@ -119,20 +111,12 @@ async fn me(server: &Server, token: &str) -> String {
         .await
         .expect("request");
     let body = page.text().await.expect("body");
-    let start = body.find("<pre id=\"answer\">").expect("answer") + 17;
-    let end = start + body[start..].find("</pre>").expect("end");
-    body[start..end].to_owned()
+    pre_answer(&body)
 }
 
 #[tokio::test]
 async fn a_plugin_learns_the_callers_own_resident_record_from_the_host_only() {
-    let workspace = Workspace::sqlite();
-    workspace.import_demo("units", "units.csv");
-    workspace.import_demo("residents", "residents.csv");
-    workspace.add_plugin(
-        "resident-reader",
-        &["--unit", "420202001", "--unit-name", "黄石港街道"],
-    );
+    let workspace = Workspace::demo_with_street_plugin("resident-reader");
     workspace.add_user("zhang", "张建国", &[("resident", "420202001001001")]);
     workspace.add_user("zhou", "周芳", &[("resident", "420202002001001")]);
     workspace.add_user("unlinked", "未关联", &[("resident", "420202001001001")]);

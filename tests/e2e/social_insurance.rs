@@ -6,8 +6,8 @@
 //! on it. Also: the bundled manifest asks for exactly what the component imports.
 
 use wangge_tests::bureau::Bureau;
-use wangge_tests::registry::{Publisher, same};
-use wangge_tests::{Server, TEST_PASSWORD, Workspace, previous_release};
+use wangge_tests::registry::{Publisher, same, upgrade};
+use wangge_tests::{Page, TEST_PASSWORD, Workspace, plugin_page, previous_release};
 
 const PLUGIN: &str = "social-insurance";
 /// 黄石港街道: where the plugin is installed.
@@ -15,77 +15,25 @@ const STREET: &str = "420202001";
 /// 江边社区第一网格: 张建国's grid, kept by the worker.
 const GRID: &str = "420202001001001";
 
-async fn resident_id(workspace: &Workspace, name: &str) -> i64 {
-    let mut db = workspace.database().await;
-    sqlx::query_scalar("SELECT id FROM residents WHERE name = $1")
-        .bind(name)
-        .fetch_one(&mut db)
-        .await
-        .expect("the resident")
-}
-
 async fn stored(workspace: &Workspace, key: &str) -> Option<String> {
-    let mut db = workspace.database().await;
-    let value: Option<Vec<u8>> = sqlx::query_scalar(
-        "SELECT s.value FROM plugin_storage s JOIN installations i ON i.id = s.installation_id \
-         WHERE i.plugin_id = $1 AND i.unit_code = $2 AND s.key = $3",
-    )
-    .bind(PLUGIN)
-    .bind(STREET)
-    .bind(key)
-    .fetch_optional(&mut db)
-    .await
-    .expect("storage");
-    value.map(|v| String::from_utf8_lossy(&v).into_owned())
+    workspace.stored(PLUGIN, STREET, key).await
 }
 
 async fn keys(workspace: &Workspace, prefix: &str) -> Vec<String> {
-    let mut db = workspace.database().await;
-    sqlx::query_scalar(
-        "SELECT s.key FROM plugin_storage s JOIN installations i ON i.id = s.installation_id \
-         WHERE i.plugin_id = $1 AND i.unit_code = $2 AND s.key LIKE $3 ORDER BY s.key",
-    )
-    .bind(PLUGIN)
-    .bind(STREET)
-    .bind(format!("{prefix}%"))
-    .fetch_all(&mut db)
-    .await
-    .expect("storage keys")
+    let stored = workspace.stored_under(PLUGIN, STREET, prefix).await;
+    stored.into_iter().map(|(key, _)| key).collect()
 }
 
-async fn page(server: &Server, token: &str, path: &str) -> (u16, String) {
-    let response = server
-        .client()
-        .get(format!("{}/p/{PLUGIN}{path}?unit={STREET}", server.base()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET");
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default())
-}
-
-async fn post(server: &Server, token: &str, path: &str, form: &str) -> (u16, String) {
-    let response = server
-        .client()
-        .post(format!("{}/p/{PLUGIN}{path}?unit={STREET}", server.base()))
-        .bearer_auth(token)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form.to_owned())
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default())
+/// The path of the plugin's page `path` at the street's installation.
+fn at(path: &str) -> String {
+    plugin_page(PLUGIN, path, STREET)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn release_1_0_upgrades_to_1_1_and_its_records_are_migrated() {
     let bureau = Bureau::start();
-    let workspace = Workspace::sqlite();
-    workspace.import_demo("units", "units.csv");
-    workspace.import_demo("residents", "residents.csv");
-    let zhang = resident_id(&workspace, "张建国").await;
+    let workspace = Workspace::demo();
+    let zhang = workspace.resident_id("张建国").await;
     workspace.add_user("zhang", "张建国", &[("resident", GRID)]);
     workspace.run(&["users", "link-resident", "zhang", &zhang.to_string()]);
     workspace.add_user(
@@ -96,32 +44,21 @@ async fn release_1_0_upgrades_to_1_1_and_its_records_are_migrated() {
 
     // 1.0.0 from the registry.
     let publisher = Publisher::register(&workspace, "wangge");
-    let (component, manifest) = previous_release(PLUGIN, "1.0.0");
-    publisher.publish_release_approved(&component, &manifest);
     let bureau_url = format!("bureau_url={}", bureau.url());
-    workspace.run(&[
-        "plugin",
-        "install",
-        PLUGIN,
-        "--unit",
-        STREET,
-        "--grant-all-requested",
-        "--config",
-        &bureau_url,
-    ]);
+    publisher.install_release(PLUGIN, "1.0.0", STREET, &["--config", &bureau_url]);
 
     let server = workspace.serve(&[]);
     let worker = server.sign_in("jiangbian-worker", TEST_PASSWORD).await;
-    let (status, body) = page(&server, &worker, "/worker/certification").await;
+    let Page { status, body, .. } = server.page_as(&worker, &at("/worker/certification")).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("张建国"), "{body}");
-    let (status, body) = post(
-        &server,
-        &worker,
-        "/worker/certification",
-        &format!("resident={zhang}"),
-    )
-    .await;
+    let Page { status, body, .. } = server
+        .post_form_as(
+            &worker,
+            &at("/worker/certification"),
+            &[("resident", &zhang.to_string())],
+        )
+        .await;
     assert_eq!(status, 303, "{body}");
     let old = stored(&workspace, &format!("cert/{zhang}"))
         .await
@@ -133,7 +70,9 @@ async fn release_1_0_upgrades_to_1_1_and_its_records_are_migrated() {
     let year = &old[..4];
     // 1.0.0 has no self-certification.
     let resident = server.sign_in("zhang", TEST_PASSWORD).await;
-    let (status, _) = post(&server, &resident, "/certify", "confirm=yes").await;
+    let Page { status, .. } = server
+        .post_form_as(&resident, &at("/certify"), &[("confirm", "yes")])
+        .await;
     assert_eq!(status, 404);
     drop(server);
 
@@ -142,14 +81,7 @@ async fn release_1_0_upgrades_to_1_1_and_its_records_are_migrated() {
     let refused = workspace.wangge(&["plugin", "upgrade", PLUGIN, "--unit", STREET]);
     assert!(!refused.status.success(), "a new permission needs granting");
     assert!(stored(&workspace, &format!("cert/{zhang}")).await.is_some());
-    workspace.run(&[
-        "plugin",
-        "upgrade",
-        PLUGIN,
-        "--unit",
-        STREET,
-        "--grant-all-requested",
-    ]);
+    upgrade(&workspace, PLUGIN, STREET);
 
     // Migrated: the text record became a JSON record of its year.
     assert_eq!(stored(&workspace, &format!("cert/{zhang}")).await, None);
@@ -167,14 +99,16 @@ async fn release_1_0_upgrades_to_1_1_and_its_records_are_migrated() {
     // as already done, the worker's list without him, and the reminder schedule.
     let server = workspace.serve(&[]);
     let resident = server.sign_in("zhang", TEST_PASSWORD).await;
-    let (status, body) = page(&server, &resident, "/").await;
+    let Page { status, body, .. } = server.page_as(&resident, &at("/")).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("已认证"), "{body}");
-    let (status, body) = post(&server, &resident, "/certify", "confirm=yes").await;
+    let Page { status, body, .. } = server
+        .post_form_as(&resident, &at("/certify"), &[("confirm", "yes")])
+        .await;
     assert_eq!(status, 409, "{body}");
     assert!(body.contains("无需重复认证"), "{body}");
     let worker = server.sign_in("jiangbian-worker", TEST_PASSWORD).await;
-    let (status, body) = page(&server, &worker, "/worker/certification").await;
+    let Page { status, body, .. } = server.page_as(&worker, &at("/worker/certification")).await;
     assert_eq!(status, 200, "{body}");
     assert!(!body.contains("张建国"), "{body}");
     let fired = workspace.run(&[
@@ -196,29 +130,22 @@ async fn release_1_0_upgrades_to_1_1_and_its_records_are_migrated() {
     // Rolled back to 1.0.0, a worker certifies 李秀英 (kept the 1.0.0 way); upgrading again
     // migrates her record and leaves 张建国's as it was: the migration is idempotent.
     workspace.run(&["plugin", "rollback", PLUGIN, "--unit", STREET]);
-    let li = resident_id(&workspace, "李秀英").await;
+    let li = workspace.resident_id("李秀英").await;
     let server = workspace.serve(&[]);
     let worker = server.sign_in("jiangbian-worker", TEST_PASSWORD).await;
-    let (status, body) = post(
-        &server,
-        &worker,
-        "/worker/certification",
-        &format!("resident={li}"),
-    )
-    .await;
+    let Page { status, body, .. } = server
+        .post_form_as(
+            &worker,
+            &at("/worker/certification"),
+            &[("resident", &li.to_string())],
+        )
+        .await;
     assert_eq!(status, 303, "{body}");
     drop(server);
     let li_date = stored(&workspace, &format!("cert/{li}"))
         .await
         .expect("1.0.0 again keeps the date as text");
-    workspace.run(&[
-        "plugin",
-        "upgrade",
-        PLUGIN,
-        "--unit",
-        STREET,
-        "--grant-all-requested",
-    ]);
+    upgrade(&workspace, PLUGIN, STREET);
     assert!(keys(&workspace, "cert/").await.is_empty());
     let li_record = stored(
         &workspace,
@@ -241,21 +168,7 @@ async fn release_1_0_upgrades_to_1_1_and_its_records_are_migrated() {
 #[test]
 fn the_manifest_asks_for_exactly_what_the_component_imports() {
     let workspace = Workspace::sqlite();
-    let out = tempfile::tempdir().expect("tempdir");
-    let package = out.path().join("social-insurance.wgp");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .join("plugins")
-        .join(PLUGIN);
-    let output = workspace.wangge(&[
-        "plugin",
-        "build",
-        "--path",
-        root.to_str().expect("utf-8"),
-        "-o",
-        package.to_str().expect("utf-8"),
-    ]);
+    let output = workspace.build_bundled(PLUGIN).output;
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),

@@ -4,7 +4,13 @@
 //!
 //! `cargo xtask test` builds the binary and the components once and points the tests at
 //! them with `WANGGE_BIN` and `WANGGE_COMPONENTS_DIR`.
+//!
+//! Besides, the helpers the tests share: plugin pages and forms as the holder of a token
+//! ([`Server::page_as`], [`Server::post_form_as`], [`plugin_page`]), what a test plugin
+//! answered ([`pre_answer`]), residents' ids and plugin storage ([`Workspace::resident_id`],
+//! [`Workspace::stored`]), and dates on the plugins' calendar ([`day`]).
 
+pub mod browser;
 pub mod bureau;
 pub mod postgres;
 pub mod registry;
@@ -101,6 +107,26 @@ impl Workspace {
         Self::with(Database::Sqlite)
     }
 
+    /// A fresh SQLite workspace with the demo units and residents of `host/data/demo/`
+    /// imported.
+    pub fn demo() -> Self {
+        let workspace = Self::sqlite();
+        workspace.import_demo("units", "units.csv");
+        workspace.import_demo("residents", "residents.csv");
+        workspace
+    }
+
+    /// [`Workspace::demo`] with the built plugin `package` added (`wangge plugin add`) at
+    /// the demo street, 黄石港街道 (`420202001`).
+    pub fn demo_with_street_plugin(package: &str) -> Self {
+        let workspace = Self::demo();
+        workspace.add_plugin(
+            package,
+            &["--unit", "420202001", "--unit-name", "黄石港街道"],
+        );
+        workspace
+    }
+
     /// A fresh data directory with `database`.
     pub fn with(database: Database) -> Self {
         Self {
@@ -167,6 +193,74 @@ impl Workspace {
         }
     }
 
+    /// The id of the resident named `name` (the lowest, should the name recur); panics if
+    /// there is none. For the demo fixtures, whose names are unique.
+    pub async fn resident_id(&self, name: &str) -> i64 {
+        let mut db = self.database().await;
+        sqlx::query_scalar("SELECT id FROM residents WHERE name = $1 ORDER BY id LIMIT 1")
+            .bind(name)
+            .fetch_one(&mut db)
+            .await
+            .unwrap_or_else(|e| panic!("no resident named {name}: {e}"))
+    }
+
+    /// The id of the resident named `name` who lives in grid `grid` (the lowest, should
+    /// the name recur there): for generated data (`demo seed`), where names may recur.
+    pub async fn resident_id_in(&self, name: &str, grid: &str) -> i64 {
+        let mut db = self.database().await;
+        sqlx::query_scalar(
+            "SELECT id FROM residents WHERE name = $1 AND grid_code = $2 ORDER BY id LIMIT 1",
+        )
+        .bind(name)
+        .bind(grid)
+        .fetch_one(&mut db)
+        .await
+        .unwrap_or_else(|e| panic!("no resident named {name} in grid {grid}: {e}"))
+    }
+
+    /// What the installation of plugin `plugin` at unit `unit` stored under `key`, as text
+    /// (lossy UTF-8), or `None` if nothing is stored there.
+    pub async fn stored(&self, plugin: &str, unit: &str, key: &str) -> Option<String> {
+        let mut db = self.database().await;
+        let value: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT s.value FROM plugin_storage s JOIN installations i \
+             ON i.id = s.installation_id \
+             WHERE i.plugin_id = $1 AND i.unit_code = $2 AND s.key = $3",
+        )
+        .bind(plugin)
+        .bind(unit)
+        .bind(key)
+        .fetch_optional(&mut db)
+        .await
+        .expect("plugin storage");
+        value.map(|v| String::from_utf8_lossy(&v).into_owned())
+    }
+
+    /// Every key starting with `prefix` that the installation of plugin `plugin` at unit
+    /// `unit` stored, with its value as text (lossy UTF-8), in key order.
+    pub async fn stored_under(
+        &self,
+        plugin: &str,
+        unit: &str,
+        prefix: &str,
+    ) -> Vec<(String, String)> {
+        let mut db = self.database().await;
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT s.key, s.value FROM plugin_storage s JOIN installations i \
+             ON i.id = s.installation_id \
+             WHERE i.plugin_id = $1 AND i.unit_code = $2 AND s.key LIKE $3 ORDER BY s.key",
+        )
+        .bind(plugin)
+        .bind(unit)
+        .bind(format!("{prefix}%"))
+        .fetch_all(&mut db)
+        .await
+        .expect("plugin storage");
+        rows.into_iter()
+            .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
+            .collect()
+    }
+
     /// A connection to this workspace's SQLite database, to check what was stored.
     pub async fn database(&self) -> sqlx::SqliteConnection {
         <sqlx::SqliteConnection as sqlx::Connection>::connect(&self.sqlite_url())
@@ -218,6 +312,28 @@ impl Workspace {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// `wangge plugin build --path plugins/PACKAGE -o PACKAGE.wgp` of bundled plugin
+    /// `package`, into a fresh temporary folder; whether it succeeded is the caller's to
+    /// check.
+    pub fn build_bundled(&self, package: &str) -> Built {
+        let folder = tempfile::tempdir().expect("tempdir");
+        let output_path = folder.path().join(format!("{package}.wgp"));
+        let source = workspace_root().join("plugins").join(package);
+        let output = self.wangge(&[
+            "plugin",
+            "build",
+            "--path",
+            source.to_str().expect("utf-8 path"),
+            "-o",
+            output_path.to_str().expect("utf-8 path"),
+        ]);
+        Built {
+            output,
+            package: output_path,
+            _folder: folder,
+        }
+    }
+
     /// Starts `wangge serve` on a free port with extra flags (limits …).
     pub fn serve(&self, flags: &[&str]) -> Server {
         let log_path = self.data.path().join(format!("serve-{}.log", unique()));
@@ -255,6 +371,16 @@ impl Workspace {
     }
 }
 
+/// What [`Workspace::build_bundled`] did: the command's output and where the package was
+/// to be written (in a temporary folder removed with this value).
+pub struct Built {
+    /// The output of `wangge plugin build`.
+    pub output: Output,
+    /// The package's path.
+    pub package: PathBuf,
+    _folder: TempDir,
+}
+
 fn unique() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -282,6 +408,18 @@ pub struct Page {
 }
 
 impl Page {
+    /// Reads `response`: its status, headers and body text.
+    pub async fn read(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// The value of header `name`, or "".
     pub fn header(&self, name: &str) -> &str {
         self.headers
@@ -305,14 +443,34 @@ impl Server {
             .send()
             .await
             .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.text().await.unwrap_or_default();
-        Page {
-            status,
-            headers,
-            body,
-        }
+        Page::read(response).await
+    }
+
+    /// GETs `path` as the holder of the bearer `token` and reads the body.
+    pub async fn page_as(&self, token: &str, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        Page::read(response).await
+    }
+
+    /// POSTs `fields` as an `application/x-www-form-urlencoded` form to `path` as the
+    /// holder of the bearer `token`, and reads the body (redirects are not followed).
+    pub async fn post_form_as(&self, token: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_encode(fields))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        Page::read(response).await
     }
 
     /// The HTTP client, which keeps no cookies and follows no redirects.
@@ -379,6 +537,71 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The path of plugin `plugin`'s page `path` (which may carry a query) at the installation
+/// of unit `unit`: `/p/PLUGIN/PATH?unit=UNIT`.
+pub fn plugin_page(plugin: &str, path: &str, unit: &str) -> String {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("/p/{plugin}{path}{separator}unit={unit}")
+}
+
+/// Percent-encodes `text` for a query or form value: ASCII letters, digits and `-_.~` stay,
+/// every other byte becomes `%XX` (so a space is `%20`, which forms accept too).
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// `fields` as an `application/x-www-form-urlencoded` body (or a query string):
+/// `name=value&…`, each part percent-encoded by [`percent_encode`].
+pub fn form_encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The text of `body` between the first `start` and the first `end` after it; panics,
+/// showing `body`, if either is missing.
+pub fn text_between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let from = body
+        .find(start)
+        .map(|at| at + start.len())
+        .unwrap_or_else(|| panic!("no {start:?} in {body}"));
+    let to = body[from..]
+        .find(end)
+        .map(|at| from + at)
+        .unwrap_or_else(|| panic!("no {end:?} after {start:?} in {body}"));
+    &body[from..to]
+}
+
+/// What a test plugin answered: the text of the page's `<pre id="answer">…</pre>`.
+pub fn pre_answer(body: &str) -> String {
+    text_between(body, "<pre id=\"answer\">", "</pre>").to_owned()
+}
+
+/// Today's date in China (UTC+8, the plugins' calendar).
+pub fn today_in_china() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
+/// Today in China plus `offset` days (negative: before), as `YYYY-MM-DD`.
+pub fn day(offset: i64) -> String {
+    today_in_china()
+        .checked_add(jiff::Span::new().days(offset))
+        .expect("a date in range")
+        .to_string()
 }
 
 /// The cargo target folder of this workspace: tests that build plugins of their own (a

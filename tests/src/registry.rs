@@ -1,6 +1,7 @@
 //! Publishing test plugins to a workspace's embedded registry: a publisher key, a package
 //! of a built component with its manifest edited per version, publish and review — the
-//! steps an end-to-end test needs before it installs from the registry.
+//! steps an end-to-end test needs before it installs from the registry — and the
+//! install and upgrade from the registry themselves.
 
 use std::path::{Path, PathBuf};
 
@@ -63,27 +64,7 @@ impl<'a> Publisher<'a> {
         std::fs::write(&manifest_path, edit(versioned + "\n")).expect("manifest");
         let readme = self.files.path().join(format!("{stem}.md"));
         std::fs::write(&readme, format!("# {package} {version}\n")).expect("readme");
-        let output = self.files.path().join(format!("{stem}.wgp"));
-        self.workspace.run(&[
-            "plugin",
-            "package",
-            "--manifest",
-            text(&manifest_path),
-            "--component",
-            text(&component(package)),
-            "--readme",
-            text(&readme),
-            "-o",
-            text(&output),
-        ]);
-        self.workspace.run(&[
-            "registry",
-            "publish",
-            text(&output),
-            "--key",
-            text(&self.key),
-        ]);
-        output
+        self.package_and_publish(&stem, &manifest_path, &component(package), &readme)
     }
 
     /// Packs and publishes a given component with a given manifest (an earlier release of
@@ -102,6 +83,22 @@ impl<'a> Publisher<'a> {
         let stem = format!("{id}-{version}");
         let readme = self.files.path().join(format!("{stem}.md"));
         std::fs::write(&readme, format!("# {id} {version}\n")).expect("readme");
+        let output = self.package_and_publish(&stem, manifest, component, &readme);
+        self.workspace
+            .run(&["registry", "review", &id, &version, "approve"]);
+        output
+    }
+
+    /// `wangge plugin package` of `component` with `manifest` and `readme` into
+    /// `STEM.wgp` in the publisher's folder, then `wangge registry publish` of it signed
+    /// with the publisher's key (state `submitted`); returns the package's path.
+    fn package_and_publish(
+        &self,
+        stem: &str,
+        manifest: &Path,
+        component: &Path,
+        readme: &Path,
+    ) -> PathBuf {
         let output = self.files.path().join(format!("{stem}.wgp"));
         self.workspace.run(&[
             "plugin",
@@ -111,7 +108,7 @@ impl<'a> Publisher<'a> {
             "--component",
             text(component),
             "--readme",
-            text(&readme),
+            text(readme),
             "-o",
             text(&output),
         ]);
@@ -122,9 +119,31 @@ impl<'a> Publisher<'a> {
             "--key",
             text(&self.key),
         ]);
-        self.workspace
-            .run(&["registry", "review", &id, &version, "approve"]);
         output
+    }
+
+    /// Publishes the earlier release `version` of bundled plugin `package` (from
+    /// [`crate::previous_release`]) approved, then installs it from the registry at `unit`
+    /// with every permission it requests granted; `extra` adds `plugin install` flags
+    /// (`--config …`). Returns the install's output.
+    pub fn install_release(
+        &self,
+        package: &str,
+        version: &str,
+        unit: &str,
+        extra: &[&str],
+    ) -> String {
+        let (component, manifest) = crate::previous_release(package, version);
+        self.publish_release_approved(&component, &manifest);
+        install(self.workspace, package, unit, extra)
+    }
+
+    /// Publishes the current build of `package` as `version`, approved and otherwise
+    /// unchanged, then upgrades its installation at `unit` with [`upgrade`]; returns the
+    /// upgrade's output.
+    pub fn publish_and_upgrade(&self, package: &str, version: &str, unit: &str) -> String {
+        self.publish_approved(package, version, &same);
+        upgrade(self.workspace, package, unit)
     }
 
     /// Publishes and approves.
@@ -139,6 +158,35 @@ impl<'a> Publisher<'a> {
             .run(&["registry", "review", package, version, "approve"]);
         path
     }
+}
+
+/// `wangge plugin install PACKAGE --unit UNIT --grant-all-requested EXTRA…` from the
+/// workspace's registry (the newest approved version); returns its output.
+pub fn install(workspace: &Workspace, package: &str, unit: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "plugin",
+        "install",
+        package,
+        "--unit",
+        unit,
+        "--grant-all-requested",
+    ];
+    args.extend(extra);
+    workspace.run(&args)
+}
+
+/// `wangge plugin upgrade PACKAGE --unit UNIT --grant-all-requested`: the installation at
+/// `unit` to the newest approved version, every permission it requests granted; returns
+/// the output.
+pub fn upgrade(workspace: &Workspace, package: &str, unit: &str) -> String {
+    workspace.run(&[
+        "plugin",
+        "upgrade",
+        package,
+        "--unit",
+        unit,
+        "--grant-all-requested",
+    ])
 }
 
 /// A manifest unchanged: the version-bump edit of a publish that asks for nothing new.

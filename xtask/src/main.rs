@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's automation. `demo` sets everything up and serves the demo;
 //! `test` prepares what the tests need and runs the whole suite.
 
+mod browser;
 mod cargo;
 mod contract_docs;
 mod demo;
@@ -17,7 +18,9 @@ cargo xtask <command>
 Commands:
   demo      install the wasm target if missing, build the plugins and the host, register the
             bundled plugins and serve on http://127.0.0.1:8080 (embedded SQLite in wangge-data/)
-  test      start PostgreSQL if it is stopped, build the plugins and the host, run every test
+  test      start PostgreSQL if it is stopped, install Chromium and chromedriver (Debian's
+            chromium and chromium-driver) if missing, build the plugins and the host, run
+            every test
   lint      cargo fmt --check, and clippy -D warnings on the host crates and on the plugins
   bench [plugin|grid]
             run the benchmarks (figures for BENCHMARKS.md): `plugin` builds the plugins and
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
 /// Everything the tests need, then the whole suite. Extra arguments go to `cargo test`.
 fn test(extra: &[String]) -> anyhow::Result<()> {
     postgres::ensure_running()?;
+    browser::ensure_chromium()?;
     let built = plugins::build_all()?;
     cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
     cargo::run(&["build", "--package", "bureau-standin"])?;
@@ -85,6 +89,8 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
                 "WANGGE_BUREAU_BIN",
                 cargo::binary("bureau-standin").display().to_string(),
             ),
+            ("WANGGE_CHROMEDRIVER", browser::CHROMEDRIVER.to_owned()),
+            ("WANGGE_CHROMIUM", browser::CHROMIUM.to_owned()),
         ],
     )
 }

@@ -205,19 +205,21 @@ fn may_take(grants: &Grants, username: &str, event: &StoredEvent, transition: &T
     })
 }
 
+/// A report of a problem, as `POST /api/events` takes it (the resident portal's form fills
+/// the same).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReportRequest {
-    category: String,
-    title: String,
-    description: String,
-    unit: String,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    address: Option<String>,
+pub(super) struct ReportRequest {
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub unit: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub address: Option<String>,
     /// The category's custom fields (`GET /api/event-categories` has their schema).
     #[serde(default = "empty_object")]
-    attributes: Value,
+    pub attributes: Value,
 }
 
 fn empty_object() -> Value {
@@ -229,6 +231,17 @@ async fn report(
     current: CurrentUser,
     Json(body): Json<ReportRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = report_as(&state, &current, &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+/// Checks `body` and stores the event as reported by `current` (`user:NAME`), then tells
+/// the plugins: the API's and the resident portal's one way to report.
+pub(super) async fn report_as(
+    state: &AppState,
+    current: &CurrentUser,
+    body: &ReportRequest,
+) -> Result<i64, ApiError> {
     if !current.grants.reaches(&body.unit) {
         return Err(ApiError::Forbidden(format!(
             "you hold no role at unit {}",
@@ -243,7 +256,7 @@ async fn report(
         body.longitude,
         body.address.as_deref(),
     )?;
-    let category = known_category(&state, "category", &body.category).await?;
+    let category = known_category(state, "category", &body.category).await?;
     check_attributes(&category, &body.attributes)?;
     let reporter = format!("user:{}", current.user.username);
     let id = state
@@ -260,8 +273,8 @@ async fn report(
             attributes: Some(&body.attributes),
         })
         .await?;
-    spawn_delivery(&state, Notice::EventReported { event_id: id });
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    spawn_delivery(state, Notice::EventReported { event_id: id });
+    Ok(id)
 }
 
 #[derive(Debug, Deserialize)]

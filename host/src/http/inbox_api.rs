@@ -32,7 +32,10 @@ pub fn router() -> Router<AppState> {
 /// role (held anywhere: people move between grids before their grants are updated) is what
 /// lets them use it, as the role is what every other resident service checks. Each
 /// `grid-worker` grant reaches the grids below its unit, as grants always do.
-async fn reader_of(state: &AppState, current: &CurrentUser) -> Result<InboxReader, ApiError> {
+pub(super) async fn reader_of(
+    state: &AppState,
+    current: &CurrentUser,
+) -> Result<InboxReader, ApiError> {
     let grants = &current.grants.0;
     let resident_id = if grants.iter().any(|g| g.role == Role::Resident) {
         state.db().user_resident_id(current.user.id).await?

@@ -34,8 +34,24 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
+/// Who is looking, as far as the navigation needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visitor<'a> {
+    /// Not looked up (error pages, plugin pages): no sign-in or sign-out entry.
+    Unknown,
+    /// No valid session: a sign-in link.
+    Anonymous,
+    /// Signed in, by display name: a sign-out button.
+    SignedIn(&'a str),
+}
+
 /// A whole page: `title` in the head and header bar, `content` in the main column.
 pub fn page(title: &str, content: Markup) -> Markup {
+    page_for(title, Visitor::Unknown, content)
+}
+
+/// A whole page with the navigation for `visitor`.
+pub fn page_for(title: &str, visitor: Visitor<'_>, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -48,6 +64,22 @@ pub fn page(title: &str, content: Markup) -> Markup {
             body {
                 header.site {
                     a href="/" { "网格服务平台" }
+                }
+                nav.site aria-label="主导航" {
+                    a href="/" { "首页" }
+                    a href="/reports" { "我的上报" }
+                    a href="/inbox" { "收件箱" }
+                    a href="/report" { "上报问题" }
+                    @match visitor {
+                        Visitor::Unknown => {}
+                        Visitor::Anonymous => { a href="/signin" { "登录" } }
+                        Visitor::SignedIn(name) => {
+                            form.signout method="post" action="/signout" {
+                                span.who { (name) }
+                                button type="submit" { "退出" }
+                            }
+                        }
+                    }
                 }
                 main { (content) }
             }

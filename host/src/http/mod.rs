@@ -6,7 +6,6 @@ mod audit_api;
 pub mod current_user;
 mod error_page;
 mod events_api;
-mod home;
 mod houses_api;
 mod inbox_api;
 pub mod layout;
@@ -16,7 +15,9 @@ mod ops;
 mod organizations_api;
 mod plugin_caller;
 mod plugin_pages;
+mod portal;
 mod residents_api;
+mod same_origin;
 mod scope;
 mod session_api;
 mod special_populations_api;
@@ -113,7 +114,7 @@ impl AppState {
 /// same function.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .merge(home::router())
+        .merge(portal::router())
         .merge(ops::router())
         .merge(plugin_pages::router())
         .merge(session_api::router())
@@ -132,6 +133,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::registry_service::http::router())
         .merge(layout::router())
         .fallback(error_page::fallback)
+        .layer(axum::middleware::from_fn(same_origin::check))
         .layer(axum::middleware::from_fn(api_rejections::json_rejections))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
         .with_state(state)

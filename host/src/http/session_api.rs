@@ -45,11 +45,25 @@ struct SignIn {
     password: String,
 }
 
-async fn sign_in(
-    State(state): State<AppState>,
-    Json(body): Json<SignIn>,
-) -> Result<Response, ApiError> {
-    let username: String = body.username.trim().chars().take(64).collect();
+/// A session opened by [`open_session`]: the token to hand out, when it expires, and whom
+/// it is for.
+pub(super) struct OpenedSession {
+    /// The bearer token (also the cookie's value).
+    pub token: String,
+    /// When it expires (ms).
+    pub expires_at: i64,
+    /// Who signed in.
+    pub user: crate::db::users::User,
+}
+
+/// Checks `username` and `password` (throttled, argon2 off the executor, failures audited)
+/// and opens a session: what `POST /api/session` and the sign-in page both do.
+pub(super) async fn open_session(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> Result<OpenedSession, ApiError> {
+    let username: String = username.trim().chars().take(64).collect();
     let subject = format!("user:{username}");
     let since = now_ms() - FAILED_SIGN_IN_WINDOW_SECS * 1000;
     let failures = state
@@ -67,7 +81,7 @@ async fn sign_in(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let typed = body.password;
+    let typed = password;
     // Argon2 takes tens of milliseconds of CPU: keep it off the async executor.
     let matches = tokio::task::spawn_blocking(move || {
         password::verify_in_constant_time(&typed, hash.as_deref())
@@ -93,19 +107,39 @@ async fn sign_in(
         .db()
         .create_session(&token::digest(&token), user.id, expires_at)
         .await?;
+    Ok(OpenedSession {
+        token,
+        expires_at,
+        user,
+    })
+}
+
+/// The `Set-Cookie` value carrying `token`: HttpOnly, SameSite=Strict, the whole site.
+pub(super) fn session_cookie(token: &str) -> Result<HeaderValue, ApiError> {
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_LIFETIME_SECS}"
     );
+    HeaderValue::try_from(cookie).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub(super) const CLEARED_COOKIE: &str =
+    "wangge_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+
+async fn sign_in(
+    State(state): State<AppState>,
+    Json(body): Json<SignIn>,
+) -> Result<Response, ApiError> {
+    let opened = open_session(&state, &body.username, body.password).await?;
     let mut response = Json(json!({
-        "token": token,
-        "expires_at": expires_at,
-        "user": { "username": user.username, "display_name": user.display_name },
+        "token": opened.token,
+        "expires_at": opened.expires_at,
+        "user": { "username": opened.user.username, "display_name": opened.user.display_name },
     }))
     .into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::try_from(cookie).map_err(|e| anyhow::anyhow!(e))?,
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&opened.token)?);
     Ok(response)
 }
 
@@ -115,10 +149,9 @@ async fn sign_out(
 ) -> Result<Response, ApiError> {
     state.db().delete_session(&current.token_digest).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("wangge_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_static(CLEARED_COOKIE));
     Ok(response)
 }
 

@@ -5,7 +5,6 @@
 use wangge_sdk::log;
 use wangge_sdk::prelude::*;
 
-use crate::dates::Date;
 use crate::model::{ALLOWANCES, Allowance, AllowanceStatus, Elder};
 use crate::ui::{
     back_to_worker, elder_of_worker, elders_of_worker, field, field_error, require_worker, url,

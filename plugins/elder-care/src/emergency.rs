@@ -6,9 +6,9 @@ use serde::Serialize;
 use wangge_sdk::log;
 use wangge_sdk::prelude::*;
 
-use crate::dates::{format_time, now_ms};
 use crate::model::{HELP, HelpRequest};
 use crate::ui::{field, own_record, url};
+use wangge_sdk::date::{format_time, now_ms};
 
 /// The category of emergency calls.
 pub(crate) const HELP_CATEGORY: &str = "elder-care.help";

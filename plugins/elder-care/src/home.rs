@@ -4,7 +4,6 @@
 use wangge_sdk::prelude::*;
 
 use crate::allowance::{eligible, threshold};
-use crate::dates::Date;
 use crate::emergency::MAX_NOTE_CHARS;
 use crate::meals::upcoming;
 use crate::model::{ALLOWANCES, ELDERS};

@@ -17,7 +17,6 @@
 //! meal bookings differently (`meal_store`, `migrate`).
 
 mod allowance;
-mod dates;
 mod emergency;
 mod home;
 mod meal_store;
@@ -32,7 +31,6 @@ mod visits;
 use wangge_sdk::prelude::*;
 use wangge_sdk::{ChangeKind, Timestamp, log};
 
-use crate::dates::Date;
 use crate::ui::{require_worker, worker_links};
 
 /// The schedule that creates visit tasks (`[[schedules]]` in plugin.toml).
@@ -69,7 +67,7 @@ impl Plugin for ElderCare {
 
     fn scheduled(schedule: String, at: Timestamp) -> Result<(), Error> {
         if schedule == VISIT_SCHEDULE {
-            visits::create_tasks(Date::from_timestamp_ms(at)).map(|_| ())
+            visits::create_tasks(Date::from_unix_ms(at)).map(|_| ())
         } else {
             log::write(
                 log::Level::Warn,

@@ -5,10 +5,10 @@
 
 use wangge_sdk::prelude::*;
 
-use crate::dates::{Date, format_time, now_ms};
 use crate::meal_store::{self, Booking, Refusal};
 use crate::model::ELDERS;
 use crate::ui::{back_to_worker, field, field_error, not_linked, require_worker, url};
+use wangge_sdk::date::{format_time, now_ms};
 
 /// How many days ahead a meal may be booked.
 pub(crate) const DAYS_AHEAD: i64 = 7;

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use wangge_sdk::log;
 use wangge_sdk::prelude::*;
 
-use crate::dates::Date;
 use crate::meal_store::{Booking, ListedMeal, booking_key, count_key, list_key};
 use crate::model::ELDERS;
 

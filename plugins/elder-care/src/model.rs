@@ -14,8 +14,6 @@
 use serde::{Deserialize, Serialize};
 use wangge_sdk::prelude::*;
 
-use crate::dates::Date;
-
 /// Age from which a resident is in the register.
 pub(crate) const ELDER_AGE: i64 = 60;
 
@@ -39,7 +37,7 @@ pub(crate) struct Elder {
 impl Elder {
     /// The age today; 0 when the stored birth date does not parse.
     pub(crate) fn age_on(&self, day: Date) -> i64 {
-        Date::parse(&self.birth_date).map_or(0, |born| born.age_on(day))
+        Date::parse(&self.birth_date).map_or(0, |born| day.years_since(born))
     }
 }
 

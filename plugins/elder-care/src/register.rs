@@ -7,16 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use wangge_sdk::prelude::*;
 use wangge_sdk::{ChangeKind, log};
 
-use crate::dates::{Date, format_time};
 use crate::model::{ELDER_AGE, ELDERS, Elder, HELP, SYNC_REPORT_KEY, SyncReport, band};
 use crate::ui::{back_to_worker, elders_of_worker, require_worker, url, worker_unit};
+use wangge_sdk::date::{format_time, now_ms};
 
 /// Residents asked for per page while syncing (the host's cap).
 const SYNC_PAGE: u32 = 500;
 
 /// The register entry for `resident` if they are an elder on `today`.
 pub(crate) fn elder_from(resident: &Resident, today: Date) -> Option<Elder> {
-    let age = Date::parse(&resident.birth_date)?.age_on(today);
+    let age = today.years_since(Date::parse(&resident.birth_date)?);
     (age >= ELDER_AGE).then(|| Elder {
         resident_id: resident.id.clone(),
         name: resident.name.clone(),
@@ -78,7 +78,7 @@ pub(crate) fn sync() -> Result<SyncReport, Error> {
         }
     }
     let report = SyncReport {
-        at: crate::dates::now_ms(),
+        at: now_ms(),
         elders: found.len(),
         removed,
     };

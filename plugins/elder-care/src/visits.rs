@@ -8,7 +8,6 @@ use serde::Serialize;
 use wangge_sdk::prelude::*;
 use wangge_sdk::{events, log};
 
-use crate::dates::Date;
 use crate::model::{ELDERS, VISIT_TASKS, Visit, VisitTask, last_visit, visit_event_key, visit_key};
 use crate::ui::{
     back_to_worker, elder_of_worker, elders_of_worker, field, field_error, require_worker, url,

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 use wangge_harness::{Change, InstallOptions, Installed, TestHost};
+use wangge_sdk::date::Date;
 
 /// This plugin's folder: the harness builds and installs it.
 const PLUGIN: &str = env!("CARGO_MANIFEST_DIR");
@@ -47,22 +48,7 @@ struct HelpRequest {
 
 /// Today in China plus `days`, as `YYYY-MM-DD` (the plugin's calendar).
 fn day(days: i64) -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    let local_days = i64::try_from((secs + 8 * 3600) / 86_400).unwrap_or_default() + days;
-    // H. Hinnant's civil_from_days.
-    let z = local_days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    Date::today().add_days(days).to_string()
 }
 
 fn assert_has(page: &wangge_harness::Page, text: &str) {

@@ -2,11 +2,12 @@
 //! campaign year (asked of the bureau with their unmasked ID numbers), the follow-ups
 //! workers record, and the reminders sent to residents, at most once per interval.
 
+use wangge_sdk::date::now_ms;
 use wangge_sdk::prelude::*;
 use wangge_sdk::{Resident, log, residents};
 
 use crate::bureau::{self, BureauError};
-use crate::model::{Day, FollowUp, Reminder, now_ms};
+use crate::model::{FollowUp, Reminder};
 
 /// Why the list unmasks ID numbers; written to the host's audit log with every read.
 pub const LIST_REASON: &str = "医保缴费动员名单";
@@ -35,7 +36,7 @@ const CURSOR_KEY: &str = "campaign/cursor";
 
 /// The campaign year the bureau named last, or next year if it never answered.
 pub fn campaign_year() -> Result<i64, Error> {
-    Ok(store::get::<i64>(YEAR_KEY)?.unwrap_or_else(|| Day::today().year() + 1))
+    Ok(store::get::<i64>(YEAR_KEY)?.unwrap_or_else(|| i64::from(Date::today().year()) + 1))
 }
 
 /// The follow-ups recorded with `resident_id` for campaign `year`, oldest first.
@@ -66,10 +67,12 @@ pub fn interval_days() -> Result<i64, Error> {
 }
 
 /// Whether a resident last reminded as `last` may be reminded again today.
-pub fn due(last: Option<&Reminder>, year: i64, interval: i64, today: Day) -> bool {
+pub fn due(last: Option<&Reminder>, year: i64, interval: i64, today: Date) -> bool {
     match last {
         None => true,
-        Some(last) => last.year != year || today.0 - Day::at(last.at).0 >= interval,
+        Some(last) => {
+            last.year != year || today.days_since(Date::from_unix_ms(last.at)) >= interval
+        }
     }
 }
 
@@ -192,7 +195,7 @@ fn batch_cost(batch: u32) -> u32 {
 pub fn run_schedule() -> Result<RunReport, Error> {
     let started = std::time::Instant::now();
     let interval = interval_days()?;
-    let today = Day::today();
+    let today = Date::today();
     let mut after: Option<String> = store::get(CURSOR_KEY)?;
     let mut report = RunReport::default();
     let mut calls = 2;
@@ -238,7 +241,7 @@ fn remind_unpaid(
     unpaid: &[Resident],
     year: i64,
     interval: i64,
-    today: Day,
+    today: Date,
     report: &mut RunReport,
 ) -> Result<(), Error> {
     for resident in unpaid {
@@ -271,16 +274,17 @@ mod tests {
 
     #[test]
     fn a_reminder_is_due_after_the_interval_or_in_a_new_year() {
-        let today = Day(20_000);
-        let at = |day: i64| (day * crate::model::DAY_MS) - 8 * 3_600_000 + 3_600_000;
-        let sent = |day: i64, year: i64| Reminder {
+        // Noon in China on 2024-10-04; whole days earlier are noon too.
+        let noon = 1_728_014_400_000;
+        let today = Date::from_unix_ms(noon);
+        let sent = |days_ago: i64, year: i64| Reminder {
             year,
-            at: at(day),
+            at: noon - days_ago * wangge_sdk::date::DAY_MS,
             by: BY_SCHEDULE.into(),
         };
         assert!(due(None, 2027, 14, today));
-        assert!(!due(Some(&sent(19_990, 2027)), 2027, 14, today));
-        assert!(due(Some(&sent(19_986, 2027)), 2027, 14, today));
-        assert!(due(Some(&sent(19_999, 2026)), 2027, 14, today));
+        assert!(!due(Some(&sent(10, 2027)), 2027, 14, today));
+        assert!(due(Some(&sent(14, 2027)), 2027, 14, today));
+        assert!(due(Some(&sent(1, 2026)), 2027, 14, today));
     }
 }

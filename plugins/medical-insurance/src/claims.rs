@@ -2,12 +2,13 @@
 //! how a worker moves one along. Release 1.0.0 (feature `release-1-0`) writes claims in its
 //! own shape ([`ClaimV1`]); 1.1.0 writes [`Claim`] and migrates the old ones.
 
+use wangge_sdk::date::now_ms;
 use wangge_sdk::prelude::*;
 
 use crate::bureau::Hospital;
 #[cfg(feature = "release-1-0")]
 use crate::model::ClaimV1;
-use crate::model::{Claim, ClaimStatus, Day, HistoryEntry, now_ms, parse_yuan};
+use crate::model::{Claim, ClaimStatus, HistoryEntry, parse_yuan};
 
 /// Claims live under `claims/{number:06}`.
 pub const PREFIX: &str = "claims/";
@@ -221,7 +222,7 @@ pub struct Checked {
     /// The hospital chosen.
     pub hospital: Hospital,
     /// The visit date.
-    pub visit_date: Day,
+    pub visit_date: Date,
     /// The amount in fen.
     pub amount_fen: i64,
     /// The description, trimmed.
@@ -230,7 +231,7 @@ pub struct Checked {
 
 /// Checks the form against the designated hospitals of the resident's county and today's
 /// date; every problem is named by field.
-pub fn check(form: &ClaimForm, hospitals: &[Hospital], today: Day) -> Result<Checked, Problems> {
+pub fn check(form: &ClaimForm, hospitals: &[Hospital], today: Date) -> Result<Checked, Problems> {
     let mut problems = Problems::default();
     let hospital = hospitals
         .iter()
@@ -242,7 +243,7 @@ pub fn check(form: &ClaimForm, hospitals: &[Hospital], today: Day) -> Result<Che
         problems.hospital =
             Some("所选医疗机构不是本区县的定点医疗机构，请从列表中选择。".to_owned());
     }
-    let visit_date = Day::parse(form.visit_date.trim());
+    let visit_date = Date::parse(form.visit_date.trim());
     match visit_date {
         _ if form.visit_date.trim().is_empty() => {
             problems.visit_date = Some("请填写就诊日期。".to_owned());
@@ -254,7 +255,7 @@ pub fn check(form: &ClaimForm, hospitals: &[Hospital], today: Day) -> Result<Che
         Some(day) if day > today => {
             problems.visit_date = Some("就诊日期不能晚于今天。".to_owned());
         }
-        Some(day) if day.0 < today.0 - MAX_AGE_DAYS => {
+        Some(day) if today.days_since(day) > MAX_AGE_DAYS => {
             problems.visit_date = Some("只能申请报销一年以内的就诊费用。".to_owned());
         }
         Some(_) => {}

@@ -1,112 +1,7 @@
 //! The plugin's data as it is kept in storage, and the small value types pages share:
-//! money in fen, calendar dates in China Standard Time, claim statuses and follow-ups.
+//! money in fen, claim statuses and follow-ups.
 
 use serde::{Deserialize, Serialize};
-
-/// Milliseconds in a day.
-pub const DAY_MS: i64 = 86_400_000;
-/// China Standard Time is UTC+8 all year.
-const CST_OFFSET_MS: i64 = 8 * 3_600_000;
-
-/// Now, in milliseconds since the Unix epoch (the host gives plugins a wall clock).
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or_default()
-}
-
-/// A calendar date as days since 1970-01-01.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Day(pub i64);
-
-impl Day {
-    /// The date in China Standard Time at `ms` since the epoch.
-    pub fn at(ms: i64) -> Self {
-        Self((ms + CST_OFFSET_MS).div_euclid(DAY_MS))
-    }
-
-    /// Today in China Standard Time.
-    pub fn today() -> Self {
-        Self::at(now_ms())
-    }
-
-    /// Parses `YYYY-MM-DD`, refusing dates that do not exist (2026-02-30).
-    pub fn parse(text: &str) -> Option<Self> {
-        let bytes = text.as_bytes();
-        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-            return None;
-        }
-        let digits = |range: std::ops::Range<usize>| -> Option<i64> {
-            let part = &text[range];
-            part.bytes()
-                .all(|b| b.is_ascii_digit())
-                .then(|| part.parse().ok())?
-        };
-        let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-            return None;
-        }
-        Some(Self(days_from_civil(year, month, day)))
-    }
-
-    /// The year of the date.
-    pub fn year(self) -> i64 {
-        civil_from_days(self.0).0
-    }
-}
-
-impl std::fmt::Display for Day {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (y, m, d) = civil_from_days(self.0);
-        write!(f, "{y:04}-{m:02}-{d:02}")
-    }
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Howard Hinnant's `days_from_civil`.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Howard Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// A time as `YYYY-MM-DD HH:MM` in China Standard Time, for pages.
-pub fn format_time(ms: i64) -> String {
-    let local = ms + CST_OFFSET_MS;
-    let minutes = local.rem_euclid(DAY_MS) / 60_000;
-    format!("{} {:02}:{:02}", Day::at(ms), minutes / 60, minutes % 60)
-}
 
 /// The largest amount a claim may name: one million yuan, far above any real claim and
 /// far below where arithmetic in fen could overflow.
@@ -458,25 +353,6 @@ pub struct Reminder {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_parse_strictly_and_round_trip() {
-        let day = Day::parse("2024-02-29").expect("a leap day");
-        assert_eq!(day.to_string(), "2024-02-29");
-        assert_eq!(Day::parse("1970-01-01"), Some(Day(0)));
-        for bad in [
-            "2023-02-29",
-            "2024-13-01",
-            "2024-1-01",
-            "24-01-01",
-            "2024/01/01",
-            "",
-        ] {
-            assert_eq!(Day::parse(bad), None, "{bad}");
-        }
-        assert_eq!(Day::at(16 * 3_600_000).to_string(), "1970-01-02");
-        assert_eq!(format_time(0), "1970-01-01 08:00");
-    }
 
     #[test]
     fn amounts_are_yuan_with_two_decimals() {

@@ -3,12 +3,13 @@
 //! host names it in `x-wangge-resident-id`).
 
 use wangge_sdk::HandlerResult;
+use wangge_sdk::date::format_time;
 use wangge_sdk::prelude::*;
 use wangge_sdk::residents;
 
 use crate::bureau::{self, Hospital};
 use crate::claims::{self, ClaimForm, MAX_DESCRIPTION, Problems};
-use crate::model::{Day, format_time, format_yuan};
+use crate::model::format_yuan;
 use crate::web::{
     bureau_failed, caller_county, href, is_worker, nav, page_param, pager, require_resident,
     see_other,
@@ -152,7 +153,7 @@ pub fn submit_claim(ctx: &Ctx) -> HandlerResult {
         };
         return Ok(claim_form(ctx, 403, &hospitals, &form, &problems));
     }
-    let checked = match claims::check(&form, &hospitals, Day::today()) {
+    let checked = match claims::check(&form, &hospitals, Date::today()) {
         Ok(checked) => checked,
         Err(problems) => return Ok(claim_form(ctx, 400, &hospitals, &form, &problems)),
     };
@@ -169,7 +170,7 @@ fn claim_form(
     typed: &ClaimForm,
     problems: &Problems,
 ) -> Response {
-    let today = Day::today();
+    let today = Date::today();
     let error = |problem: &Option<String>, field: &str| {
         html! {
             @if let Some(problem) = problem {

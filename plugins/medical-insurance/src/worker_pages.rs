@@ -3,12 +3,13 @@
 
 use serde::Deserialize;
 use wangge_sdk::HandlerResult;
+use wangge_sdk::date::{format_time, now_ms};
 use wangge_sdk::prelude::*;
 use wangge_sdk::{Resident, residents};
 
 use crate::campaign::{self, LIST_REASON, PAGE_SIZE};
 use crate::claims::{self, Decision, MAX_NOTE};
-use crate::model::{FollowUp, Outcome, format_time, format_yuan, now_ms};
+use crate::model::{FollowUp, Outcome, format_yuan};
 use crate::web::{
     bureau_failed, caller_name, href, nav, page_param, pager, require_worker, see_other,
 };

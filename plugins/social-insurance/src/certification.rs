@@ -6,12 +6,13 @@
 //! [`crate::migrate`]).
 
 use wangge_sdk::Error;
+use wangge_sdk::date::Date;
 use wangge_sdk::storage;
 #[cfg(not(feature = "release-1-0"))]
 use wangge_sdk::store;
 
 use crate::bureau::{self, BureauError};
-use crate::model::{Certification, LocalCertification, Method, cst_date_text, is_date, now_ms};
+use crate::model::{Certification, LocalCertification, Method, is_date};
 
 /// The 1.1.0 storage key of a resident's certification for `year`.
 #[cfg(not(feature = "release-1-0"))]
@@ -141,7 +142,7 @@ pub fn certify(
     let date = done
         .certified_on
         .filter(|date| is_date(date))
-        .unwrap_or_else(|| cst_date_text(now_ms()));
+        .unwrap_or_else(|| Date::today().to_string());
     let local = LocalCertification {
         date,
         method: method.code().to_owned(),

@@ -1,5 +1,5 @@
 //! The data this plugin handles: the bureau's pension record (docs/bureau-api.md), the
-//! local certification record, and calendar dates in China Standard Time.
+//! local certification record, and checks and formats for their fields.
 
 use serde::{Deserialize, Serialize};
 
@@ -94,45 +94,6 @@ pub struct LocalCertification {
     pub recorded_by: Option<String>,
 }
 
-/// Milliseconds since the epoch, now.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or_default()
-}
-
-/// A date `(year, month, day)` in China Standard Time (UTC+8) for epoch milliseconds.
-pub fn cst_date(epoch_ms: i64) -> (i32, u32, u32) {
-    let days = (epoch_ms + 8 * 3_600_000).div_euclid(86_400_000);
-    civil_from_days(days)
-}
-
-/// `YYYY-MM-DD` in China Standard Time for epoch milliseconds.
-pub fn cst_date_text(epoch_ms: i64) -> String {
-    let (y, m, d) = cst_date(epoch_ms);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i32, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    (
-        i32::try_from(y).unwrap_or_default(),
-        u32::try_from(m).unwrap_or(1),
-        u32::try_from(d).unwrap_or(1),
-    )
-}
-
 /// Whether `text` is a date written `YYYY-MM-DD`.
 pub fn is_date(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -165,15 +126,6 @@ pub fn yuan(amount: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_in_china_standard_time() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(cst_date_text(0), "1970-01-01");
-        // 2026-11-28T16:30:00Z is already the 29th in Beijing.
-        assert_eq!(cst_date_text(1_795_883_400_000), "2026-11-29");
-        assert_eq!(cst_date_text(1_709_164_800_000), "2024-02-29");
-    }
 
     #[test]
     fn dates_and_ids_are_checked_and_masked() {

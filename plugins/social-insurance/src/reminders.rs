@@ -16,7 +16,6 @@ use wangge_sdk::{log, residents};
 use crate::bureau;
 use crate::certification;
 use crate::migrate;
-use crate::model::{cst_date, cst_date_text};
 use crate::worker_pages::MIN_AGE;
 
 /// The schedule's name in the manifest.
@@ -63,7 +62,7 @@ struct Tally {
 /// One run at `at_ms`.
 pub fn run(at_ms: i64) -> Result<(), Error> {
     let interval_days: i64 = config_or("reminder_interval_days", 30_i64)?.max(1);
-    let year = cst_date(at_ms).0;
+    let year = Date::from_unix_ms(at_ms).year();
     let started = Instant::now();
     let mut records = certification::Records::open()?;
     if records.legacy_pending() {
@@ -112,7 +111,7 @@ pub fn run(at_ms: i64) -> Result<(), Error> {
                         &resident.id,
                         &Reminded {
                             at_ms,
-                            date: cst_date_text(at_ms),
+                            date: Date::from_unix_ms(at_ms).to_string(),
                         },
                     )?;
                     tally.sent += 1;

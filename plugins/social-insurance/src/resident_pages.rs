@@ -14,7 +14,7 @@ use crate::certification;
 use crate::certification::Outcome;
 #[cfg(not(feature = "release-1-0"))]
 use crate::model::Method;
-use crate::model::{PensionRecord, cst_date, method_label, now_ms, yuan};
+use crate::model::{PensionRecord, method_label, yuan};
 use crate::ui;
 
 /// The audited reason for reading the resident's own unmasked ID number.
@@ -75,7 +75,7 @@ pub fn summary(ctx: &Ctx) -> Result<Response, Error> {
     let year = record
         .certification
         .as_ref()
-        .map_or_else(|| cst_date(now_ms()).0, |c| c.year);
+        .map_or_else(|| Date::today().year(), |c| c.year);
     let local = certification::Records::open()?.local(resident_id, year)?;
     let just_certified = ctx.query_param("certified").is_some();
     Ok(page(

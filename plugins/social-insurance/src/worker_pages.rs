@@ -9,7 +9,7 @@ use wangge_sdk::residents;
 
 use crate::bureau::{self, BureauError};
 use crate::certification::{self, Outcome};
-use crate::model::{Method, cst_date, mask_id_number, now_ms};
+use crate::model::{Method, mask_id_number};
 use crate::ui;
 
 /// The audited reason for reading the ID numbers behind the due list.
@@ -66,7 +66,7 @@ pub fn due_list(ctx: &Ctx) -> Result<Response, Error> {
         query = query.after(after.clone());
     }
     let rows = query.run()?;
-    let year = cst_date(now_ms()).0;
+    let year = Date::today().year();
     let records = certification::Records::open()?;
     let mut looked_at: Vec<(Resident, String)> = Vec::new();
     for resident in &rows {

@@ -4,6 +4,7 @@
 //! change nothing, the bureau down, and the reminder schedule.
 
 use wangge_harness::{InstallOptions, Installed, TestHost};
+use wangge_sdk::date::Date;
 use wangge_tests::bureau::Bureau;
 
 /// This plugin's folder: the harness builds and installs it.
@@ -26,21 +27,8 @@ fn install<'a>(host: &'a TestHost, bureau_url: &str) -> Installed<'a> {
 }
 
 /// The current year in China Standard Time: the year certifications are kept under.
-fn this_year() -> i64 {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_millis();
-    let days = (i64::try_from(ms).expect("ms") + 8 * 3_600_000).div_euclid(86_400_000);
-    // Howard Hinnant's civil_from_days, year only.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let year = yoe + era * 400;
-    if mp >= 10 { year + 1 } else { year }
+fn this_year() -> i32 {
+    Date::today().year()
 }
 
 fn certification_key(resident_id: &str) -> String {

@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 use wangge_harness::{InstallOptions, Installed, TestHost};
+use wangge_sdk::date::Date;
 
 /// This plugin's folder: the harness builds and installs it.
 pub const PLUGIN: &str = env!("CARGO_MANIFEST_DIR");
@@ -33,27 +34,9 @@ pub fn install_with<'a>(host: &'a TestHost, bureau_url: &str, more: &[&str]) -> 
     )
 }
 
-/// Days since 1970-01-01 as `YYYY-MM-DD`.
-fn civil(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 /// The date `offset` days from today in China Standard Time.
 pub fn day(offset: i64) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or_default())
-        .unwrap_or_default();
-    civil((now + 8 * 3_600_000).div_euclid(86_400_000) + offset)
+    Date::today().add_days(offset).to_string()
 }
 
 /// The values of the `<option>`s in `body` (empty ones left out).

@@ -1,0 +1,130 @@
+//! `/`: a signed-in user's services (the resident pages of every plugin installed at or
+//! above one of their units, the nearest installation per plugin as `catalog.resolve`
+//! picks it), or the public list of services for anyone else.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use wangge_registry::Audience;
+
+use super::{respond, visitor};
+use crate::grid::unit_code::is_within;
+use crate::http::AppState;
+use crate::http::api_error::ApiError;
+use crate::http::current_user::CurrentUser;
+use crate::plugins::catalog::Served;
+
+/// One service on the start page.
+struct Service {
+    plugin_id: String,
+    name: String,
+    description: String,
+    /// (path below `/p/ID`, Chinese title) of its resident pages.
+    pages: Vec<(String, String)>,
+    suspended: bool,
+}
+
+pub(super) async fn home(
+    State(state): State<AppState>,
+    found: Result<CurrentUser, ApiError>,
+) -> Response {
+    let content = match &found {
+        Ok(current) => my_services(&state, current),
+        Err(_) => public_services(&state),
+    };
+    respond(StatusCode::OK, "首页", visitor(&found), content)
+}
+
+fn my_services(state: &AppState, current: &CurrentUser) -> Markup {
+    let units: Vec<String> = current
+        .grants
+        .0
+        .iter()
+        .map(|g| g.unit_code.clone())
+        .collect();
+    let catalog = state.catalog();
+    let ids: Vec<String> = catalog
+        .iter()
+        .map(|p| p.installation.manifest.id.to_string())
+        .collect();
+    let services: Vec<Service> = ids
+        .iter()
+        .filter_map(|id| match catalog.resolve(id, &units)? {
+            Served::Enabled(plugin) => {
+                let code = &plugin.installation.unit.code;
+                // `resolve` falls back to the highest installation; only those covering
+                // one of the user's units are theirs.
+                if !units.iter().any(|unit| is_within(unit, code)) {
+                    return None;
+                }
+                let manifest = &plugin.installation.manifest;
+                Some(Service {
+                    plugin_id: manifest.id.to_string(),
+                    name: manifest.name.to_string(),
+                    description: manifest.description.to_string(),
+                    pages: manifest
+                        .pages
+                        .iter()
+                        .filter(|p| p.audience == Audience::Resident)
+                        .map(|p| (p.path.clone(), p.title.clone()))
+                        .collect(),
+                    suspended: plugin.installation.breaker.is_suspended(),
+                })
+            }
+            Served::Disabled { .. } => None,
+        })
+        .filter(|s| !s.pages.is_empty())
+        .collect();
+    drop(catalog);
+    html! {
+        h1 { "我的社区服务" }
+        p.muted { (current.user.display_name) "，您好。" }
+        @if services.is_empty() {
+            p.notice { "您所在的社区暂未开通线上服务。" }
+        } @else {
+            ul.plugins {
+                @for service in &services {
+                    li {
+                        strong { (service.name) }
+                        @if service.suspended { " " strong { "（已暂停）" } }
+                        br;
+                        small.muted { (service.description) }
+                        ul {
+                            @for (path, title) in &service.pages {
+                                li { a href={ "/p/" (service.plugin_id) (path) } { (title) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href="/report" { "上报问题" } " · " a href="/reports" { "我的上报" } " · " a href="/inbox" { "收件箱" } }
+    }
+}
+
+fn public_services(state: &AppState) -> Markup {
+    let plugins: Vec<_> = state.catalog().iter().cloned().collect();
+    html! {
+        h1 { "社区服务" }
+        @if plugins.is_empty() {
+            p.notice { "尚未安装任何插件。" }
+        } @else {
+            ul.plugins {
+                @for plugin in plugins {
+                    @let manifest = &plugin.installation.manifest;
+                    li {
+                        a href={ "/p/" (manifest.id) "/" } { (manifest.name) }
+                        " "
+                        small { (manifest.description) }
+                        @if plugin.installation.breaker.is_suspended() {
+                            " "
+                            strong { "（已暂停）" }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href="/signin" { "登录" } "，查看您所在社区的服务、上报问题和消息。" }
+    }
+}
