@@ -55,7 +55,7 @@ pub struct PluginMetrics {
     pub host_calls: Counter,
     /// Imports refused for a missing permission.
     pub denied: Counter,
-    faults: [(FaultKind, Counter); 7],
+    pub(crate) faults: [(FaultKind, Counter); 7],
     memory_peak: MemoryGauge,
 }
 

@@ -1,12 +1,17 @@
 //! End-to-end tests: the real `wangge` binary, real components, real HTTP, real databases.
 //! One test binary with a module per concern, so it compiles once.
 
+mod admin;
 mod api_errors;
 mod bad_input;
 mod base_data;
 mod breaker;
 mod browser;
+mod browser_admin;
+mod browser_dashboard;
+mod browser_worker;
 mod contract_versions;
+mod dashboard;
 mod demo_seed;
 mod elder_care;
 mod events;
@@ -31,4 +36,5 @@ mod sessions;
 mod social_insurance;
 mod stats;
 mod units;
+mod worker;
 mod workflow_matrix;

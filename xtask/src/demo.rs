@@ -54,6 +54,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         [flag, addr] if flag == "--listen" => addr.clone(),
         _ => anyhow::bail!("usage: cargo xtask demo [--listen ADDR]"),
     };
+    crate::front::ensure_front()?;
     let built = plugins::build_all()?;
     cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
     cargo::run(&["build", "--package", "bureau-standin"])?;

@@ -6,6 +6,7 @@ mod cargo;
 mod contract_docs;
 mod demo;
 mod demo_registry;
+mod front;
 mod lint;
 mod plugins;
 mod postgres;
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
 fn test(extra: &[String]) -> anyhow::Result<()> {
     postgres::ensure_running()?;
     browser::ensure_chromium()?;
+    front::ensure_front()?;
     let built = plugins::build_all()?;
     cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
     cargo::run(&["build", "--package", "bureau-standin"])?;

@@ -32,6 +32,9 @@ pub struct Cli {
     #[command(flatten)]
     reload: ReloadArgs,
 
+    #[command(flatten)]
+    front: crate::http::dashboard::FrontArgs,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -73,6 +76,7 @@ enum Command {
 impl Cli {
     /// Runs the command.
     pub async fn run(self) -> anyhow::Result<()> {
+        crate::http::dashboard::set_front_dir(&self.front.front_dir);
         // Packing, key generation and remote publishing open no database, so a developer's
         // machine gets no data directory.
         let command = match self.command {

@@ -11,6 +11,7 @@ use super::AppState;
 use super::api_error::ApiError;
 use super::current_user::CurrentUser;
 use crate::auth::Role;
+use crate::db::audit::AuditRow;
 
 /// Entries per page.
 const PAGE: i64 = 100;
@@ -33,19 +34,7 @@ async fn audit(
     current: CurrentUser,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    if !current.grants.has_role_at(Role::UnitAdmin, &query.unit) {
-        return Err(ApiError::Forbidden(format!(
-            "the audit log of unit {} is for its unit admins",
-            query.unit
-        )));
-    }
-    let rows = state
-        .db()
-        .audit_under(&query.unit, query.before, PAGE)
-        .await?;
-    let next = (rows.len() as i64 == PAGE)
-        .then(|| rows.last().map(|r| r.id))
-        .flatten();
+    let (rows, next) = audit_page(&state, &current, &query.unit, query.before, PAGE).await?;
     let entries: Vec<Value> = rows
         .into_iter()
         .map(|r| {
@@ -57,4 +46,26 @@ async fn audit(
         })
         .collect();
     Ok(Json(json!({ "entries": entries, "next": next })))
+}
+
+/// One page of the audit log of `unit`'s subtree, newest first, for a unit admin there
+/// (else 403), and the `before` of the next page when this one is full. What
+/// `GET /api/audit` and the admin console's audit page both show.
+pub(super) async fn audit_page(
+    state: &AppState,
+    current: &CurrentUser,
+    unit: &str,
+    before: Option<i64>,
+    page: i64,
+) -> Result<(Vec<AuditRow>, Option<i64>), ApiError> {
+    if !current.grants.has_role_at(Role::UnitAdmin, unit) {
+        return Err(ApiError::Forbidden(format!(
+            "the audit log of unit {unit} is for its unit admins"
+        )));
+    }
+    let rows = state.db().audit_under(unit, before, page).await?;
+    let next = (rows.len() as i64 == page)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    Ok((rows, next))
 }

@@ -19,7 +19,7 @@ use crate::grid::workflow::{Transition, actions_from, transition};
 use crate::plugins::hooks::{Notice, spawn_delivery};
 
 /// Events per list.
-const MAX_LIST: i64 = 200;
+pub(super) const MAX_LIST: i64 = 200;
 
 /// The routes.
 pub fn router() -> Router<AppState> {
@@ -197,7 +197,12 @@ pub(super) fn check_attributes(category: &Category, attributes: &Value) -> Resul
 
 /// Whether the caller may take `transition` on `event`: a listed role over the event's
 /// unit; a resident evaluates only what they reported.
-fn may_take(grants: &Grants, username: &str, event: &StoredEvent, transition: &Transition) -> bool {
+pub(super) fn may_take(
+    grants: &Grants,
+    username: &str,
+    event: &StoredEvent,
+    transition: &Transition,
+) -> bool {
     transition.roles.iter().any(|role| {
         grants.has_role_at(*role, &event.unit_code)
             && (*role != Role::Resident
@@ -304,7 +309,7 @@ async fn list(
     Ok(Json(json!({ "events": events })))
 }
 
-async fn event_in_scope(
+pub(super) async fn event_in_scope(
     state: &AppState,
     current: &CurrentUser,
     id: i64,
@@ -355,12 +360,35 @@ async fn act(
     Path(id): Path<i64>,
     Json(body): Json<ActionRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let event = event_in_scope(&state, &current, id).await?;
-    let Some(transition) = transition(event.state, &body.action) else {
+    let moved = act_as(
+        &state,
+        &current,
+        id,
+        &body.action,
+        &body.note,
+        body.dispatched_to.as_deref(),
+    )
+    .await?;
+    Ok(Json(event_json(&moved)))
+}
+
+/// Takes `action` on event `id` as `current` (with `note`, and `dispatched_to` for
+/// `dispatch`), then tells the plugins: the API's and the worker pages' one way to move an
+/// event. Returns the event as it stands afterwards.
+pub(super) async fn act_as(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    action: &str,
+    note: &str,
+    dispatched_to: Option<&str>,
+) -> Result<StoredEvent, ApiError> {
+    let event = event_in_scope(state, current, id).await?;
+    let Some(transition) = transition(event.state, action) else {
         let possible: Vec<&str> = actions_from(event.state).map(|t| t.action).collect();
         return Err(ApiError::Conflict(format!(
             "`{}` is not possible while the event is {} ({}); possible: {}",
-            body.action,
+            action,
             event.state.name(),
             event.state.name_zh(),
             if possible.is_empty() {
@@ -407,11 +435,7 @@ async fn act(
         }
     }
     if transition.action == "dispatch" {
-        let target = body
-            .dispatched_to
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default();
+        let target = dispatched_to.map(str::trim).unwrap_or_default();
         if target.is_empty() {
             return Err(ApiError::Invalid {
                 field: "dispatched_to",
@@ -427,7 +451,7 @@ async fn act(
             &event,
             transition,
             &actor,
-            &format!("{}{provisional_note}", body.note.trim()),
+            &format!("{}{provisional_note}", note.trim()),
             &details,
         )
         .await
@@ -441,12 +465,12 @@ async fn act(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("event {id}")))?;
     spawn_delivery(
-        &state,
+        state,
         Notice::EventTransitioned {
             event_id: id,
             from: event.state,
             action: transition.action.to_owned(),
         },
     );
-    Ok(Json(event_json(&moved)))
+    Ok(moved)
 }

@@ -15,7 +15,7 @@ use crate::auth::Role;
 use crate::db::houses::StoredHouse;
 
 /// Roles that work with base data lists.
-const BASE_DATA_ROLES: [Role; 2] = [Role::GridWorker, Role::UnitAdmin];
+pub(super) const BASE_DATA_ROLES: [Role; 2] = [Role::GridWorker, Role::UnitAdmin];
 
 /// The routes.
 pub fn router() -> Router<AppState> {

@@ -1,9 +1,11 @@
 //! HTTP: the router and the shared state every handler sees.
 
+mod admin;
 pub mod api_error;
 pub(crate) mod api_rejections;
 mod audit_api;
 pub mod current_user;
+pub(crate) mod dashboard;
 mod error_page;
 mod events_api;
 mod houses_api;
@@ -24,6 +26,7 @@ mod special_populations_api;
 mod stats_api;
 mod units_api;
 mod warnings_api;
+mod worker;
 
 use std::sync::Arc;
 
@@ -115,6 +118,9 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(portal::router())
+        .merge(admin::router())
+        .merge(dashboard::router())
+        .merge(worker::router())
         .merge(ops::router())
         .merge(plugin_pages::router())
         .merge(session_api::router())

@@ -20,7 +20,7 @@ use crate::grid::masking::{MIN_UNMASK_REASON_CHARS, mask_id_number, mask_phone};
 const MAX_PAGE: i64 = 200;
 
 /// Roles that work with resident lists.
-const LIST_ROLES: [Role; 2] = [Role::GridWorker, Role::UnitAdmin];
+pub(super) const LIST_ROLES: [Role; 2] = [Role::GridWorker, Role::UnitAdmin];
 
 /// The routes.
 pub fn router() -> Router<AppState> {

@@ -182,29 +182,43 @@ async fn grant(
     current: CurrentUser,
     Json(body): Json<GrantRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let role: Role = body.role.parse().map_err(|problem| ApiError::Invalid {
+    grant_role(&state, &current, &body.username, &body.role, &body.unit).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Grants `role` at `unit` to `username` on behalf of `current`: never above the granter's
+/// own rank there, never outside their subtree (`Grants::may_grant`); audited
+/// `grant.added`. What `POST /api/grants` and the admin console's user page both do.
+pub(super) async fn grant_role(
+    state: &AppState,
+    current: &CurrentUser,
+    username: &str,
+    role: &str,
+    unit: &str,
+) -> Result<(), ApiError> {
+    let role: Role = role.parse().map_err(|problem| ApiError::Invalid {
         field: "role",
         problem,
     })?;
-    if state.db().unit(&body.unit).await?.is_none() {
+    if state.db().unit(unit).await?.is_none() {
         return Err(ApiError::Invalid {
             field: "unit",
-            problem: format!("no unit with code `{}`", body.unit),
+            problem: format!("no unit with code `{unit}`"),
         });
     }
     current
         .grants
-        .may_grant(role, &body.unit)
+        .may_grant(role, unit)
         .map_err(|e| ApiError::Forbidden(e.to_string()))?;
     let (user, _) = state
         .db()
-        .user_for_sign_in(&body.username)
+        .user_for_sign_in(username)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("user `{}`", body.username)))?;
+        .ok_or_else(|| ApiError::NotFound(format!("user `{username}`")))?;
     let actor = format!("user:{}", current.user.username);
     let grant = Grant {
         role,
-        unit_code: body.unit.clone(),
+        unit_code: unit.to_owned(),
     };
     state.db().add_grant(user.id, &grant, &actor).await?;
     state
@@ -213,9 +227,9 @@ async fn grant(
             actor: &actor,
             action: "grant.added",
             subject: &format!("user:{}", user.username),
-            unit_code: Some(&body.unit),
+            unit_code: Some(unit),
             detail: json!({ "role": role.name() }),
         })
         .await?;
-    Ok(StatusCode::CREATED)
+    Ok(())
 }

@@ -15,7 +15,9 @@ use super::current_user::CurrentUser;
 use super::scope::{next_cursor, page_after, page_limit, require_role};
 use crate::auth::Role;
 use crate::db::audit::AuditEntry;
-use crate::db::special_populations::{NewSpecialPopulation, SpecialPopulationError};
+use crate::db::special_populations::{
+    NewSpecialPopulation, SpecialPopulationError, StoredSpecialPopulation,
+};
 use crate::grid::special_population::{
     CATEGORIES, CONTROL_LEVELS, ROLES_THAT_SEE_RECORDS, category_zh, parse_category,
     parse_control_level,
@@ -47,40 +49,15 @@ async fn list(
     current: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    require_role(
-        &current.grants,
-        &ROLES_THAT_SEE_RECORDS,
+    let (rows, next) = read_records(
+        &state,
+        &current,
         &query.unit,
-        "reading special-population records",
-    )?;
-    let category = match query.category.as_deref() {
-        None => None,
-        Some(text) => Some(parse_category(text).ok_or_else(|| ApiError::Invalid {
-            field: "category",
-            problem: format!("expected one of {}", choices(&CATEGORIES)),
-        })?),
-    };
-    let after = page_after(query.after.as_deref())?;
-    let limit = page_limit(query.limit);
-    let rows = state
-        .db()
-        .special_populations_under(&query.unit, category, after, limit)
-        .await?;
-    state
-        .db()
-        .audit(AuditEntry {
-            actor: &format!("user:{}", current.user.username),
-            action: "special_populations.read",
-            subject: &format!("unit:{}", query.unit),
-            unit_code: Some(&query.unit),
-            detail: json!({ "category": category, "rows": rows.len() }),
-        })
-        .await?;
-    let next = next_cursor(
-        rows.len(),
-        limit,
-        rows.last().map(|r| (r.grid_code.as_str(), r.id)),
-    );
+        query.category.as_deref(),
+        query.after.as_deref(),
+        query.limit,
+    )
+    .await?;
     let records: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -100,6 +77,54 @@ async fn list(
     Ok(Json(
         json!({ "special_populations": records, "next": next }),
     ))
+}
+
+/// One page of the special-population records of `unit` as `current` may read them (one of
+/// [`ROLES_THAT_SEE_RECORDS`] there), with the next page's cursor; every read is audited.
+/// The API's and the worker pages' one way to read records.
+pub(super) async fn read_records(
+    state: &AppState,
+    current: &CurrentUser,
+    unit: &str,
+    category: Option<&str>,
+    after: Option<&str>,
+    limit: Option<i64>,
+) -> Result<(Vec<StoredSpecialPopulation>, Option<String>), ApiError> {
+    require_role(
+        &current.grants,
+        &ROLES_THAT_SEE_RECORDS,
+        unit,
+        "reading special-population records",
+    )?;
+    let category = match category {
+        None => None,
+        Some(text) => Some(parse_category(text).ok_or_else(|| ApiError::Invalid {
+            field: "category",
+            problem: format!("expected one of {}", choices(&CATEGORIES)),
+        })?),
+    };
+    let after = page_after(after)?;
+    let limit = page_limit(limit);
+    let rows = state
+        .db()
+        .special_populations_under(unit, category, after, limit)
+        .await?;
+    state
+        .db()
+        .audit(AuditEntry {
+            actor: &format!("user:{}", current.user.username),
+            action: "special_populations.read",
+            subject: &format!("unit:{}", unit),
+            unit_code: Some(unit),
+            detail: json!({ "category": category, "rows": rows.len() }),
+        })
+        .await?;
+    let next = next_cursor(
+        rows.len(),
+        limit,
+        rows.last().map(|r| (r.grid_code.as_str(), r.id)),
+    );
+    Ok((rows, next))
 }
 
 #[derive(Debug, Deserialize)]

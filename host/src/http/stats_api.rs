@@ -18,13 +18,13 @@ use crate::grid::small_cells::{SMALL_CELL_THRESHOLD, shown, suppresses};
 use crate::grid::unit_code::{child_level, level_of};
 
 /// The longest unit code (a grid's).
-const MAX_UNIT_CODE_LEN: usize = 18;
+pub(crate) const MAX_UNIT_CODE_LEN: usize = 18;
 
 /// Days of the daily trend.
-const TREND_DAYS: i64 = 30;
+pub(crate) const TREND_DAYS: i64 = 30;
 
 /// Code length of units at each level below the root; grids group by their full code.
-fn child_code_len(level: wangge_registry::Level) -> Option<usize> {
+pub(crate) fn child_code_len(level: wangge_registry::Level) -> Option<usize> {
     use wangge_registry::Level::*;
     match child_level(level)? {
         City => Some(4),

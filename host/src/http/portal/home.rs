@@ -15,14 +15,14 @@ use crate::http::api_error::ApiError;
 use crate::http::current_user::CurrentUser;
 use crate::plugins::catalog::Served;
 
-/// One service on the start page.
-struct Service {
-    plugin_id: String,
-    name: String,
-    description: String,
-    /// (path below `/p/ID`, Chinese title) of its resident pages.
-    pages: Vec<(String, String)>,
-    suspended: bool,
+/// One service on the start page (or the worker's plugin page).
+pub(in crate::http) struct Service {
+    pub(in crate::http) plugin_id: String,
+    pub(in crate::http) name: String,
+    pub(in crate::http) description: String,
+    /// (path below `/p/ID`, Chinese title) of its pages for the audience asked for.
+    pub(in crate::http) pages: Vec<(String, String)>,
+    pub(in crate::http) suspended: bool,
 }
 
 pub(super) async fn home(
@@ -36,21 +36,21 @@ pub(super) async fn home(
     respond(StatusCode::OK, "首页", visitor(&found), content)
 }
 
-fn my_services(state: &AppState, current: &CurrentUser) -> Markup {
-    let units: Vec<String> = current
-        .grants
-        .0
-        .iter()
-        .map(|g| g.unit_code.clone())
-        .collect();
+/// The services with `audience` pages covering `units`: of every plugin installed at or
+/// above one of them, the nearest installation (as `catalog.resolve` picks it), enabled,
+/// with at least one such page.
+pub(in crate::http) fn services_for(
+    state: &AppState,
+    units: &[String],
+    audience: Audience,
+) -> Vec<Service> {
     let catalog = state.catalog();
     let ids: Vec<String> = catalog
         .iter()
         .map(|p| p.installation.manifest.id.to_string())
         .collect();
-    let services: Vec<Service> = ids
-        .iter()
-        .filter_map(|id| match catalog.resolve(id, &units)? {
+    ids.iter()
+        .filter_map(|id| match catalog.resolve(id, units)? {
             Served::Enabled(plugin) => {
                 let code = &plugin.installation.unit.code;
                 // `resolve` falls back to the highest installation; only those covering
@@ -66,7 +66,7 @@ fn my_services(state: &AppState, current: &CurrentUser) -> Markup {
                     pages: manifest
                         .pages
                         .iter()
-                        .filter(|p| p.audience == Audience::Resident)
+                        .filter(|p| p.audience == audience)
                         .map(|p| (p.path.clone(), p.title.clone()))
                         .collect(),
                     suspended: plugin.installation.breaker.is_suspended(),
@@ -75,8 +75,17 @@ fn my_services(state: &AppState, current: &CurrentUser) -> Markup {
             Served::Disabled { .. } => None,
         })
         .filter(|s| !s.pages.is_empty())
+        .collect()
+}
+
+fn my_services(state: &AppState, current: &CurrentUser) -> Markup {
+    let units: Vec<String> = current
+        .grants
+        .0
+        .iter()
+        .map(|g| g.unit_code.clone())
         .collect();
-    drop(catalog);
+    let services = services_for(state, &units, Audience::Resident);
     html! {
         h1 { "我的社区服务" }
         p.muted { (current.user.display_name) "，您好。" }

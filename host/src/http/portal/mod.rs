@@ -7,9 +7,9 @@
 //! `/signin?next=<the page>`, which brings them back after signing in. Forms post with the
 //! session cookie only; [`super::same_origin`] is what keeps other sites from posting them.
 
-mod home;
+pub(super) mod home;
 mod inbox;
-mod reports;
+pub(super) mod reports;
 mod signin;
 
 use axum::Router;
@@ -39,7 +39,10 @@ pub fn router() -> Router<AppState> {
 
 /// The signed-in user, or the response that sends the visitor to sign in first (a 303 to
 /// `/signin?next=…` for a missing or expired session, the error page for anything else).
-fn required(found: Result<CurrentUser, ApiError>, uri: &Uri) -> Result<CurrentUser, Box<Response>> {
+pub(super) fn required(
+    found: Result<CurrentUser, ApiError>,
+    uri: &Uri,
+) -> Result<CurrentUser, Box<Response>> {
     match found {
         Ok(current) => Ok(current),
         Err(ApiError::Unauthorized) => {
@@ -64,7 +67,12 @@ fn visitor(found: &Result<CurrentUser, ApiError>) -> Visitor<'_> {
 }
 
 /// A portal page: the layout with the visitor's navigation, the page CSP, `status`.
-fn respond(status: StatusCode, title: &str, visitor: Visitor<'_>, content: Markup) -> Response {
+pub(super) fn respond(
+    status: StatusCode,
+    title: &str,
+    visitor: Visitor<'_>,
+    content: Markup,
+) -> Response {
     let mut response = (status, page_for(title, visitor, content)).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
@@ -77,7 +85,7 @@ fn respond(status: StatusCode, title: &str, visitor: Visitor<'_>, content: Marku
 }
 
 /// A 404 that looks like any other missing page.
-fn not_found(visitor: Visitor<'_>) -> Response {
+pub(super) fn not_found(visitor: Visitor<'_>) -> Response {
     respond(
         StatusCode::NOT_FOUND,
         "页面不存在",
@@ -90,7 +98,7 @@ fn not_found(visitor: Visitor<'_>) -> Response {
 }
 
 /// Percent-encodes `text` for a query value.
-fn encode(text: &str) -> String {
+pub(super) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
@@ -113,7 +121,7 @@ fn local_path(next: &str) -> &str {
 }
 
 /// A time in ms as China Standard Time, `YYYY-MM-DD HH:MM`.
-fn china_time(ms: i64) -> String {
+pub(super) fn china_time(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| {
             t.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))

@@ -280,7 +280,7 @@ pub(super) async fn list(
 }
 
 /// The Chinese name of a timeline action.
-fn action_zh(action: &str) -> &str {
+pub(in crate::http) fn action_zh(action: &str) -> &str {
     match action {
         "report" => "上报",
         "supervise" => "督办",

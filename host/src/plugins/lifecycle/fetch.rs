@@ -24,7 +24,7 @@ pub struct VerifiedPackage {
 
 impl Lifecycle<'_> {
     /// Downloads `plugin_id` `version` from the registry and verifies it.
-    pub(super) async fn fetch_verified(
+    pub(crate) async fn fetch_verified(
         &self,
         plugin_id: &str,
         version: &Version,

@@ -1,5 +1,5 @@
 //! The installation lifecycle from the registry: install, upgrade, rollback, disable,
-//! enable and uninstall, shared by the command line and (later) the admin console.
+//! enable and uninstall, shared by the command line and the admin console (`http::admin`).
 //!
 //! Trust: the host verifies a package's signature against the publisher keys in its own
 //! database (the registry's `registry_publishers` table — for the embedded registry that is
@@ -32,11 +32,11 @@
 
 mod audit;
 pub mod consent;
-mod fetch;
+pub(crate) mod fetch;
 mod hooks;
 mod install;
 mod remote_fetch;
-mod resolve;
+pub(crate) mod resolve;
 mod rollback;
 mod switch;
 mod uninstall;

@@ -1,0 +1,418 @@
+//! `/admin/installations`: the installations at and below the admin's units — plugin,
+//! version, unit, state, circuit breaker and per-plugin metrics — with the lifecycle acts
+//! on each: upgrade (the permission diff of the newest approved version, with consent),
+//! rollback, disable/enable and uninstall (keeping or purging the data; exporting to a file
+//! is for the command line, whose operator owns the file system).
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use maud::html;
+use semver::Version;
+use serde::Deserialize;
+
+use super::lifecycle::{Act, Done, run};
+use super::registry::{refused_message, ticked};
+use super::{Admin, admin, internal, outside, page, see_other};
+use crate::db::plugins::InstallationRecord;
+use crate::grid::unit_code::is_within;
+use crate::http::AppState;
+use crate::http::api_error::ApiError;
+use crate::http::current_user::CurrentUser;
+use crate::plugins::lifecycle::consent::{self, Grants};
+use crate::plugins::lifecycle::{DataChoice, UpgradeRequest};
+
+/// The installation's unit.
+#[derive(Debug, Deserialize)]
+pub(super) struct UnitQuery {
+    unit: String,
+}
+
+/// One row of the list.
+struct Row {
+    record: InstallationRecord,
+    name: String,
+    breaker: &'static str,
+    calls: u64,
+    faults: u64,
+}
+
+fn rows(state: &AppState, admin: &Admin, records: Vec<InstallationRecord>) -> Vec<Row> {
+    let catalog = state.catalog();
+    records
+        .into_iter()
+        .filter(|r| r.state != "uninstalled")
+        .filter(|r| admin.units.iter().any(|unit| is_within(&r.unit_code, unit)))
+        .map(|record| {
+            let loaded = catalog
+                .all_loaded()
+                .find(|p| p.installation.id == record.id);
+            let breaker = match (record.state.as_str(), loaded) {
+                ("disabled", _) => "—",
+                (_, Some(plugin)) if plugin.installation.breaker.is_suspended() => {
+                    "已熔断（暂停服务）"
+                }
+                (_, Some(_)) => "正常",
+                (_, None) => "尚未加载",
+            };
+            let metrics = state.metrics().for_plugin(&record.plugin_id);
+            let faults = metrics
+                .faults
+                .iter()
+                .map(|(_, counter)| counter.get())
+                .sum();
+            let name = wangge_registry::Manifest::parse(&record.manifest)
+                .map_or_else(|_| record.plugin_id.clone(), |m| m.name);
+            Row {
+                name,
+                breaker,
+                calls: metrics.calls.get(),
+                faults,
+                record,
+            }
+        })
+        .collect()
+}
+
+fn list_page(status: StatusCode, admin: &Admin, rows: &[Row], message: Option<&str>) -> Response {
+    page(
+        status,
+        "已安装插件",
+        admin,
+        html! {
+            h1 { "已安装插件" }
+            @if let Some(message) = message {
+                p.notice #action-error { (message) }
+            }
+            @if rows.is_empty() {
+                p.muted { "管辖范围内还没有安装插件。" a href="/admin/registry" { "去插件市场" } }
+            }
+            div.admin-table {
+                table.installations {
+                    thead {
+                        tr {
+                            th { "插件" } th { "版本" } th { "单位" } th { "状态" }
+                            th { "熔断" } th { "调用" } th { "故障" } th { "操作" }
+                        }
+                    }
+                    tbody {
+                        @for row in rows {
+                            @let r = &row.record;
+                            @let base = format!("/admin/installations/{}", r.plugin_id);
+                            @let query = format!("?unit={}", r.unit_code);
+                            tr id={ "installation-" (r.plugin_id) "-" (r.unit_code) } {
+                                td.plugin { strong { (row.name) } " " code { (r.plugin_id) } }
+                                td.version data-label="版本" { (r.version) }
+                                td data-label="单位" { (r.unit_name) " " code { (r.unit_code) } }
+                                td.state data-label="状态" { @if r.state == "enabled" { "已启用" } @else { "已停用" } }
+                                td.breaker data-label="熔断" { (row.breaker) }
+                                td.calls data-label="调用" { (row.calls) }
+                                td.faults data-label="故障" { (row.faults) }
+                                td.actions {
+                                    a href={ (base) "/upgrade" (query) } { "升级" }
+                                    @if r.previous_version.is_some() {
+                                        form method="post" action={ (base) "/rollback" (query) } {
+                                            button type="submit" { "回滚" }
+                                        }
+                                    }
+                                    @if r.state == "enabled" {
+                                        form method="post" action={ (base) "/disable" (query) } {
+                                            button type="submit" { "停用" }
+                                        }
+                                    } @else {
+                                        form method="post" action={ (base) "/enable" (query) } {
+                                            button type="submit" { "启用" }
+                                        }
+                                    }
+                                    form method="post" action={ (base) "/uninstall" (query) } {
+                                        select name="data" aria-label="数据处理" {
+                                            option value="keep" { "保留数据" }
+                                            option value="purge" { "清除数据" }
+                                        }
+                                        button type="submit" { "卸载" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+async fn render_list(
+    state: &AppState,
+    admin: &Admin,
+    status: StatusCode,
+    message: Option<&str>,
+) -> Response {
+    match state.database().installations().await {
+        Ok(records) => list_page(status, admin, &rows(state, admin, records), message),
+        Err(error) => internal(error),
+    }
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    uri: Uri,
+    found: Result<CurrentUser, ApiError>,
+) -> Response {
+    let admin = match admin(found, &uri) {
+        Ok(admin) => admin,
+        Err(response) => return *response,
+    };
+    render_list(&state, &admin, StatusCode::OK, None).await
+}
+
+/// Runs a lifecycle act from the list, then back to the list (with the reason on refusal).
+async fn act(
+    state: AppState,
+    found: Result<CurrentUser, ApiError>,
+    plugin_id: String,
+    unit: String,
+    act: Act,
+) -> Response {
+    let admin = match admin(found, &Uri::from_static("/admin/installations")) {
+        Ok(admin) => admin,
+        Err(response) => return *response,
+    };
+    if !admin.covers(&unit) {
+        return outside(&admin, &unit);
+    }
+    match run(&state, admin.username(), &plugin_id, &unit, act).await {
+        Ok(_) => see_other("/admin/installations"),
+        Err(error) => {
+            let message = format!("{plugin_id}（{unit}）：未能完成：{error:#}");
+            render_list(&state, &admin, StatusCode::BAD_REQUEST, Some(&message)).await
+        }
+    }
+}
+
+pub(super) async fn rollback(
+    State(state): State<AppState>,
+    found: Result<CurrentUser, ApiError>,
+    Path(plugin_id): Path<String>,
+    Query(query): Query<UnitQuery>,
+) -> Response {
+    act(state, found, plugin_id, query.unit, Act::Rollback).await
+}
+
+pub(super) async fn disable(
+    State(state): State<AppState>,
+    found: Result<CurrentUser, ApiError>,
+    Path(plugin_id): Path<String>,
+    Query(query): Query<UnitQuery>,
+) -> Response {
+    act(state, found, plugin_id, query.unit, Act::Disable).await
+}
+
+pub(super) async fn enable(
+    State(state): State<AppState>,
+    found: Result<CurrentUser, ApiError>,
+    Path(plugin_id): Path<String>,
+    Query(query): Query<UnitQuery>,
+) -> Response {
+    act(state, found, plugin_id, query.unit, Act::Enable).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct UninstallForm {
+    data: String,
+}
+
+pub(super) async fn uninstall(
+    State(state): State<AppState>,
+    found: Result<CurrentUser, ApiError>,
+    Path(plugin_id): Path<String>,
+    Query(query): Query<UnitQuery>,
+    Form(form): Form<UninstallForm>,
+) -> Response {
+    let choice = match form.data.as_str() {
+        "keep" => DataChoice::Keep,
+        "purge" => DataChoice::Purge,
+        _ => {
+            let admin = match admin(found, &Uri::from_static("/admin/installations")) {
+                Ok(admin) => admin,
+                Err(response) => return *response,
+            };
+            return render_list(
+                &state,
+                &admin,
+                StatusCode::BAD_REQUEST,
+                Some("请选择卸载时保留或清除数据。"),
+            )
+            .await;
+        }
+    };
+    act(state, found, plugin_id, query.unit, Act::Uninstall(choice)).await
+}
+
+/// The upgrade screen: the newest approved version above the installed one and the
+/// permission diff; added permissions are ticked to consent.
+async fn upgrade_page(
+    state: &AppState,
+    admin: &Admin,
+    plugin_id: &str,
+    unit: &str,
+    ticked: &[String],
+    refused: Option<&anyhow::Error>,
+    status: StatusCode,
+) -> Response {
+    let current = match state.database().installation_at(plugin_id, unit).await {
+        Ok(Some(row)) if row.state != "uninstalled" => row,
+        Ok(_) => {
+            return render_list(
+                state,
+                admin,
+                StatusCode::NOT_FOUND,
+                Some("该单位没有安装此插件。"),
+            )
+            .await;
+        }
+        Err(error) => return internal(error),
+    };
+    let above = current.version.parse::<Version>().ok();
+    let peeked = run(
+        state,
+        admin.username(),
+        plugin_id,
+        unit,
+        Act::Peek { above },
+    )
+    .await;
+    let (version, manifest) = match peeked {
+        Ok(Done::Peeked(version, manifest)) => (version, manifest),
+        Ok(Done::Changed) => return internal("a peek changed something"),
+        Err(error) => {
+            return page(
+                StatusCode::OK,
+                "升级插件",
+                admin,
+                html! {
+                    h1 { "升级 " code { (plugin_id) } }
+                    p.notice #no-upgrade { "没有可升级的版本：" (format!("{error:#}")) }
+                    p { a href="/admin/installations" { "返回" } }
+                },
+            );
+        }
+    };
+    let diff = consent::diff(&current.grants, &manifest.permissions);
+    let message = refused.map(|error| refused_message(&diff.added, ticked, error));
+    page(
+        status,
+        "升级插件",
+        admin,
+        html! {
+            h1 { "升级「" (manifest.name) "」" }
+            p { "单位 " (current.unit_name) " " code { (unit) } "：" (current.version) " → " strong.version { (version) } }
+            h2 { "新增权限（需逐项同意）" }
+            form.admin method="post" action={ "/admin/installations/" (plugin_id) "/upgrade?unit=" (unit) } {
+                input type="hidden" name="version" value=(version);
+                @if diff.added.is_empty() {
+                    p.muted { "无新增权限。" }
+                }
+                ul.permissions {
+                    @for permission in &diff.added {
+                        @let name = permission.to_string();
+                        li { label {
+                            input type="checkbox" name="grant" value=(name) checked[ticked.contains(&name)];
+                            " " (permission.description_zh()) " " code { (name) }
+                        } }
+                    }
+                }
+                @if !diff.removed.is_empty() {
+                    h2 { "不再需要的权限（将收回）" }
+                    ul { @for p in &diff.removed { li { (p.description_zh()) " " code { (p) } } } }
+                }
+                @if !diff.kept.is_empty() {
+                    h2 { "保留的权限" }
+                    ul { @for p in &diff.kept { li { (p.description_zh()) " " code { (p) } } } }
+                }
+                @if let Some(message) = &message {
+                    p.field-error #consent-error { (message) }
+                }
+                button type="submit" { "同意并升级" }
+            }
+        },
+    )
+}
+
+pub(super) async fn upgrade_form(
+    State(state): State<AppState>,
+    uri: Uri,
+    found: Result<CurrentUser, ApiError>,
+    Path(plugin_id): Path<String>,
+    Query(query): Query<UnitQuery>,
+) -> Response {
+    let admin = match admin(found, &uri) {
+        Ok(admin) => admin,
+        Err(response) => return *response,
+    };
+    if !admin.covers(&query.unit) {
+        return outside(&admin, &query.unit);
+    }
+    upgrade_page(
+        &state,
+        &admin,
+        &plugin_id,
+        &query.unit,
+        &[],
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) async fn upgrade(
+    State(state): State<AppState>,
+    found: Result<CurrentUser, ApiError>,
+    Path(plugin_id): Path<String>,
+    Query(query): Query<UnitQuery>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let admin = match admin(found, &Uri::from_static("/admin/installations")) {
+        Ok(admin) => admin,
+        Err(response) => return *response,
+    };
+    let unit = query.unit;
+    if !admin.covers(&unit) {
+        return outside(&admin, &unit);
+    }
+    let (ticked, version) = ticked(&fields);
+    let request = UpgradeRequest {
+        plugin_id: plugin_id.clone(),
+        unit_code: unit.clone(),
+        version: version.clone(),
+        grants: Grants {
+            named: ticked.clone(),
+            all_requested: false,
+        },
+        registry: None,
+        config: Vec::new(),
+    };
+    match run(
+        &state,
+        admin.username(),
+        &plugin_id,
+        &unit,
+        Act::Upgrade(request),
+    )
+    .await
+    {
+        Ok(_) => see_other("/admin/installations"),
+        Err(error) => {
+            upgrade_page(
+                &state,
+                &admin,
+                &plugin_id,
+                &unit,
+                &ticked,
+                Some(&error),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}

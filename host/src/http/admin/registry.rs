@@ -1,0 +1,425 @@
+//! `/admin/registry`: the approved plugins of this host's registry, and the consent screen
+//! that installs one at a unit (`/admin/registry/{id}/install?unit=CODE`): every permission
+//! it asks for, in Chinese, to tick; the install goes ahead only when all are ticked — the
+//! rule of `--grant` / `--grant-all-requested`, checked again by `lifecycle::install`.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use maud::{Markup, html};
+use semver::Version;
+use serde::Deserialize;
+use wangge_registry::{Manifest, Permission};
+
+use super::lifecycle::{Act, Done, run};
+use super::{Admin, admin, internal, level_zh, outside, page, see_other};
+use crate::grid::unit_code::level_of;
+use crate::http::AppState;
+use crate::http::api_error::ApiError;
+use crate::http::current_user::CurrentUser;
+use crate::plugins::lifecycle::InstallRequest;
+use crate::plugins::lifecycle::consent::Grants;
+use crate::registry_service::{self, Visibility};
+
+/// The unit an install is for.
+#[derive(Debug, Deserialize)]
+pub(super) struct UnitQuery {
+    unit: Option<String>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    uri: Uri,
+    found: Result<CurrentUser, ApiError>,
+) -> Response {
+    let admin = match admin(found, &uri) {
+        Ok(admin) => admin,
+        Err(response) => return *response,
+    };
+    let plugins = match registry_service::search(state.database(), "", Visibility::Public).await {
+        Ok(plugins) => plugins,
+        Err(error) => return internal(error),
+    };
+    let mut rows = Vec::new();
+    for plugin in plugins.into_iter().filter(|p| p.latest_approved.is_some()) {
+        // The version an install takes, and what its manifest says (levels).
+        let levels = match run(
+            &state,
+            admin.username(),
+            &plugin.id,
+            "",
+            Act::Peek { above: None },
+        )
+        .await
+        {
+            Ok(Done::Peeked(version, manifest)) => Some((version, manifest.levels.clone())),
+            _ => None,
+        };
+        rows.push((plugin, levels));
+    }
+    page(
+        StatusCode::OK,
+        "插件市场",
+        &admin,
+        html! {
+            h1 { "插件市场" }
+            p.muted { "本平台注册表中已审核通过的插件。安装前将列出插件申请的全部权限，逐项同意后才会安装。" }
+            @if rows.is_empty() {
+                p.notice { "注册表中还没有审核通过的插件。" }
+            }
+            ul.admin-registry {
+                @for (plugin, resolved) in &rows {
+                    li.plugin id={ "plugin-" (plugin.id) } {
+                        h2 { (plugin.name) " " code { (plugin.id) } }
+                        p { (plugin.description) }
+                        dl {
+                            dt { "最新版本" }
+                            dd.version { (plugin.latest_approved.as_deref().unwrap_or("—")) }
+                            dt { "发布者" }
+                            dd { (plugin.publisher) }
+                            dt { "可安装层级" }
+                            dd {
+                                @match resolved {
+                                    Some((_, levels)) => {
+                                        (levels.iter().map(|l| level_zh(*l)).collect::<Vec<_>>().join("、"))
+                                    }
+                                    None => { "本平台无法运行其已审核版本" }
+                                }
+                            }
+                        }
+                        @if resolved.is_some() {
+                            @for unit in &admin.units {
+                                a.button.install href={ "/admin/registry/" (plugin.id) "/install?unit=" (unit) } {
+                                    "安装到本单位"
+                                    @if admin.units.len() > 1 { " " (unit) }
+                                }
+                                " "
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// What the consent screen shows and keeps.
+struct Consent<'a> {
+    plugin_id: &'a str,
+    unit: &'a str,
+    unit_name: &'a str,
+    version: &'a Version,
+    manifest: &'a Manifest,
+    ticked: &'a [String],
+    message: Option<String>,
+}
+
+fn permission_list(permissions: &[Permission], ticked: &[String]) -> Markup {
+    html! {
+        @if permissions.is_empty() {
+            p.muted { "该插件不申请任何权限。" }
+        }
+        ul.permissions {
+            @for permission in permissions {
+                @let name = permission.to_string();
+                li {
+                    label {
+                        input type="checkbox" name="grant" value=(name) checked[ticked.contains(&name)];
+                        " " (permission.description_zh()) " " code { (name) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn consent_page(status: StatusCode, admin: &Admin, consent: &Consent<'_>) -> Response {
+    let manifest = consent.manifest;
+    let action = format!(
+        "/admin/registry/{}/install?unit={}",
+        consent.plugin_id, consent.unit
+    );
+    page(
+        status,
+        "安装插件",
+        admin,
+        html! {
+            h1 { "安装「" (manifest.name) "」" }
+            dl.consent {
+                dt { "插件" } dd { (manifest.name) " " code { (consent.plugin_id) } }
+                dt { "版本" } dd.version { (consent.version) }
+                dt { "发布者" } dd { (manifest.publisher) }
+                dt { "安装到" } dd.unit { (consent.unit_name) " " code { (consent.unit) } }
+            }
+            p { (manifest.description) }
+            h2 { "该插件申请以下权限" }
+            p.muted { "请逐项阅读，勾选全部权限表示同意；未全部同意则不会安装。" }
+            form.admin method="post" action=(action) {
+                input type="hidden" name="version" value=(consent.version);
+                (permission_list(&manifest.permissions, consent.ticked))
+                @if let Some(message) = &consent.message {
+                    p.field-error #consent-error { (message) }
+                }
+                button type="submit" { "同意并安装" }
+            }
+        },
+    )
+}
+
+/// A page that explains why nothing can be installed here.
+fn refusal(status: StatusCode, admin: &Admin, title: &str, message: &str) -> Response {
+    page(
+        status,
+        title,
+        admin,
+        html! {
+            h1 { (title) }
+            p.notice #install-refused { (message) }
+            p { a href="/admin/registry" { "返回插件市场" } }
+        },
+    )
+}
+
+/// What stops an install of `manifest` at `unit` before consent: a level the manifest does
+/// not allow, or an installation already there.
+async fn blocked(
+    state: &AppState,
+    plugin_id: &str,
+    unit: &str,
+    unit_name: &str,
+    manifest: &Manifest,
+) -> Result<Option<String>, ApiError> {
+    let level = level_of(unit).map_err(|e| ApiError::Internal(e.into()))?;
+    if !manifest.levels.contains(&level) {
+        let allowed: Vec<&str> = manifest.levels.iter().map(|l| level_zh(*l)).collect();
+        return Ok(Some(format!(
+            "该插件只能安装在{}级单位；{unit_name}（{unit}）是{}级单位。",
+            allowed.join("、"),
+            level_zh(level)
+        )));
+    }
+    if let Some(row) = state.database().installation_at(plugin_id, unit).await?
+        && row.state != "uninstalled"
+    {
+        return Ok(Some(format!(
+            "该插件已安装在{unit_name}（版本 {}）。如需新版本请在已安装插件中升级。",
+            row.version
+        )));
+    }
+    Ok(None)
+}
+
+/// The unit asked for, checked: in the admin's subtree and known. `Err` is the page to show.
+async fn target_unit(
+    state: &AppState,
+    admin: &Admin,
+    plugin_id: &str,
+    query: &UnitQuery,
+) -> Result<(String, String), Box<Response>> {
+    let Some(unit) = query.unit.clone().filter(|u| !u.is_empty()) else {
+        return Err(Box::new(choose_unit(admin, plugin_id)));
+    };
+    if !admin.covers(&unit) {
+        return Err(Box::new(outside(admin, &unit)));
+    }
+    match state.database().unit(&unit).await {
+        Ok(Some(found)) => Ok((unit, found.name)),
+        Ok(None) => Err(Box::new(refusal(
+            StatusCode::NOT_FOUND,
+            admin,
+            "安装插件",
+            &format!("单位 {unit} 不存在。"),
+        ))),
+        Err(error) => Err(Box::new(internal(error))),
+    }
+}
+
+fn choose_unit(admin: &Admin, plugin_id: &str) -> Response {
+    page(
+        StatusCode::OK,
+        "安装插件",
+        admin,
+        html! {
+            h1 { "安装插件 " code { (plugin_id) } }
+            form.admin method="get" action={ "/admin/registry/" (plugin_id) "/install" } {
+                label {
+                    "安装到单位（代码）"
+                    input type="text" name="unit" value=(admin.units[0]) required;
+                }
+                button type="submit" { "下一步" }
+            }
+        },
+    )
+}
+
+/// The version an install takes and its manifest, or the page saying why there is none.
+async fn peek(
+    state: &AppState,
+    admin: &Admin,
+    plugin_id: &str,
+) -> Result<(Version, Box<Manifest>), Box<Response>> {
+    match run(
+        state,
+        admin.username(),
+        plugin_id,
+        "",
+        Act::Peek { above: None },
+    )
+    .await
+    {
+        Ok(Done::Peeked(version, manifest)) => Ok((version, manifest)),
+        Ok(Done::Changed) => Err(Box::new(internal("a peek changed something"))),
+        Err(error) => Err(Box::new(refusal(
+            StatusCode::NOT_FOUND,
+            admin,
+            "安装插件",
+            &format!("无法安装 {plugin_id}：{error:#}"),
+        ))),
+    }
+}
+
+pub(super) async fn consent(
+    State(state): State<AppState>,
+    uri: Uri,
+    found: Result<CurrentUser, ApiError>,
+    Path(plugin_id): Path<String>,
+    Query(query): Query<UnitQuery>,
+) -> Response {
+    let admin = match admin(found, &uri) {
+        Ok(admin) => admin,
+        Err(response) => return *response,
+    };
+    let (unit, unit_name) = match target_unit(&state, &admin, &plugin_id, &query).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let (version, manifest) = match peek(&state, &admin, &plugin_id).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    match blocked(&state, &plugin_id, &unit, &unit_name, &manifest).await {
+        Ok(Some(message)) => {
+            return refusal(StatusCode::CONFLICT, &admin, "无法安装", &message);
+        }
+        Ok(None) => {}
+        Err(error) => return internal(error),
+    }
+    consent_page(
+        StatusCode::OK,
+        &admin,
+        &Consent {
+            plugin_id: &plugin_id,
+            unit: &unit,
+            unit_name: &unit_name,
+            version: &version,
+            manifest: &manifest,
+            ticked: &[],
+            message: None,
+        },
+    )
+}
+
+/// The ticked permissions and the version of a consent form.
+pub(super) fn ticked(fields: &[(String, String)]) -> (Vec<String>, Option<String>) {
+    let grants = fields
+        .iter()
+        .filter(|(name, _)| name == "grant")
+        .map(|(_, value)| value.clone())
+        .collect();
+    let version = fields
+        .iter()
+        .find(|(name, _)| name == "version")
+        .map(|(_, value)| value.clone());
+    (grants, version)
+}
+
+/// The message for a refused consent: the permissions left unticked, or the lifecycle's
+/// reason.
+pub(super) fn refused_message(
+    needed: &[Permission],
+    ticked: &[String],
+    error: &anyhow::Error,
+) -> String {
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|p| !ticked.contains(&p.to_string()))
+        .map(|p| format!("{}（{}）", p.description_zh(), p))
+        .collect();
+    if missing.is_empty() {
+        format!("未能完成：{error:#}")
+    } else {
+        format!(
+            "未安装：请同意全部申请的权限后再提交。尚未同意：{}。",
+            missing.join("、")
+        )
+    }
+}
+
+pub(super) async fn install(
+    State(state): State<AppState>,
+    found: Result<CurrentUser, ApiError>,
+    Path(plugin_id): Path<String>,
+    Query(query): Query<UnitQuery>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let uri = Uri::from_static("/admin/registry");
+    let admin = match admin(found, &uri) {
+        Ok(admin) => admin,
+        Err(response) => return *response,
+    };
+    let (unit, unit_name) = match target_unit(&state, &admin, &plugin_id, &query).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let (ticked, version) = ticked(&fields);
+    let request = InstallRequest {
+        plugin_id: plugin_id.clone(),
+        unit_code: unit.clone(),
+        version,
+        grants: Grants {
+            named: ticked.clone(),
+            all_requested: false,
+        },
+        registry: None,
+        config: Vec::new(),
+    };
+    let error = match run(
+        &state,
+        admin.username(),
+        &plugin_id,
+        &unit,
+        Act::Install(request),
+    )
+    .await
+    {
+        Ok(_) => return see_other("/admin/installations"),
+        Err(error) => error,
+    };
+    // Refused (and audited as `plugin.install_refused`): the screen again, ticks kept.
+    let (version, manifest) = match peek(&state, &admin, &plugin_id).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    match blocked(&state, &plugin_id, &unit, &unit_name, &manifest).await {
+        Ok(Some(message)) => {
+            return refusal(StatusCode::CONFLICT, &admin, "无法安装", &message);
+        }
+        Ok(None) => {}
+        Err(error) => return internal(error),
+    }
+    let message = refused_message(&manifest.permissions, &ticked, &error);
+    consent_page(
+        StatusCode::BAD_REQUEST,
+        &admin,
+        &Consent {
+            plugin_id: &plugin_id,
+            unit: &unit,
+            unit_name: &unit_name,
+            version: &version,
+            manifest: &manifest,
+            ticked: &ticked,
+            message: Some(message),
+        },
+    )
+}

@@ -1,0 +1,321 @@
+//! The grid worker workspace end to end (`/worker/…`): only workers and unit admins get in
+//! (a resident gets 403, a visitor is sent to sign in); the resident list is masked and
+//! scoped to the worker's grid; the event page offers exactly the actions the workflow
+//! allows the user, an action moves the event (the timeline grows), and a refused action
+//! shows its message with the note kept and changes nothing. Reading special populations
+//! from a page is audited; the plugins page lists the worker pages covering the grid.
+
+use serde_json::{Value, json};
+use wangge_tests::{Page, Server, TEST_PASSWORD, Workspace};
+
+/// 江边社区第一网格: the worker's grid, where 张建国 lives.
+const GRID: &str = "420202001001001";
+/// 江边社区第二网格: a neighbouring grid, not the worker's.
+const OTHER_GRID: &str = "420202001001002";
+
+fn setup() -> (Workspace, Server) {
+    let workspace = Workspace::demo();
+    workspace.add_user("admin", "街道管理员", &[("unit-admin", "420202001")]);
+    workspace.add_user("worker", "王网格", &[("grid-worker", GRID)]);
+    workspace.add_user("li", "李秀英", &[("resident", GRID)]);
+    let server = workspace.serve(&[]);
+    (workspace, server)
+}
+
+/// The event's state and timeline length, as the JSON API reports them.
+async fn event_state(server: &Server, token: &str, id: i64) -> (String, usize) {
+    let (status, event) = server
+        .api(token, "GET", &format!("/api/events/{id}"), json!(null))
+        .await;
+    assert_eq!(status, 200, "{event}");
+    (
+        event["state"].as_str().expect("state").to_owned(),
+        event["timeline"].as_array().expect("timeline").len(),
+    )
+}
+
+/// The actions offered on the event page, in order (from the forms' ids).
+fn offered(page: &Page) -> Vec<&str> {
+    page.body
+        .split("id=\"action-")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|action| *action != "error")
+        .collect()
+}
+
+/// An event reported by li in the worker's grid and accepted by the admin.
+async fn accepted_event(server: &Server, li: &str, admin: &str) -> i64 {
+    let (status, body) = server
+        .api(
+            li,
+            "POST",
+            "/api/events",
+            json!({ "category": "dispute.neighbour", "title": "楼上噪音扰民", "description": "夜间施工", "unit": GRID }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().expect("id");
+    let (status, body): (u16, Value) = server
+        .api(
+            admin,
+            "POST",
+            &format!("/api/events/{id}/actions"),
+            json!({ "action": "accept" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    id
+}
+
+#[tokio::test]
+async fn only_workers_get_in_and_the_resident_list_is_masked_and_scoped() {
+    let (workspace, server) = setup();
+    let worker = server.sign_in("worker", TEST_PASSWORD).await;
+    let li = server.sign_in("li", TEST_PASSWORD).await;
+
+    let anonymous = server.get("/worker/").await;
+    assert_eq!(anonymous.status, 303);
+    assert_eq!(anonymous.header("location"), "/signin?next=/worker/");
+    let resident = server.page_as(&li, "/worker/").await;
+    assert_eq!(resident.status, 403, "{}", resident.body);
+    assert!(resident.body.contains("没有权限"), "{}", resident.body);
+    assert_eq!(
+        server
+            .page_as(&li, &format!("/worker/residents?unit={GRID}"))
+            .await
+            .status,
+        403
+    );
+
+    let home = server.page_as(&worker, "/worker/").await;
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(home.body.contains("江边社区第一网格"), "{}", home.body);
+    assert!(
+        home.body
+            .contains(&format!("href=\"/worker/residents?unit={GRID}\"")),
+        "{}",
+        home.body
+    );
+
+    let list = server
+        .page_as(&worker, &format!("/worker/residents?unit={GRID}"))
+        .await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(list.body.contains("张建国"), "{}", list.body);
+    assert!(
+        list.body.contains("420202********0116"),
+        "masked ID number: {}",
+        list.body
+    );
+    assert!(
+        list.body.contains("138****4567"),
+        "masked phone: {}",
+        list.body
+    );
+    assert!(!list.body.contains("420202194405120116"), "{}", list.body);
+    assert!(!list.body.contains("13871234567"), "{}", list.body);
+    assert!(
+        !list.body.contains("陈丽"),
+        "another grid's resident: {}",
+        list.body
+    );
+    assert!(!list.body.contains("下一页"), "one page: {}", list.body);
+
+    for path in ["residents", "houses", "special-populations", "events"] {
+        let other = server
+            .page_as(&worker, &format!("/worker/{path}?unit={OTHER_GRID}"))
+            .await;
+        assert_eq!(other.status, 403, "{path} of another grid: {}", other.body);
+        let own = server
+            .page_as(&worker, &format!("/worker/{path}?unit={GRID}"))
+            .await;
+        assert_eq!(own.status, 200, "{path}: {}", own.body);
+    }
+    // Reading special-population records from the page is audited like the API's read.
+    let mut db = workspace.database().await;
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'special_populations.read' \
+         AND actor = 'user:worker' AND unit_code = $1",
+    )
+    .bind(GRID)
+    .fetch_one(&mut db)
+    .await
+    .expect("audit rows");
+    assert_eq!(audited, 1, "the special-population page's read");
+    let tampered = server
+        .page_as(
+            &worker,
+            &format!("/worker/residents?unit={GRID}&after=nonsense"),
+        )
+        .await;
+    assert_eq!(tampered.status, 400, "{}", tampered.body);
+    assert_eq!(server.page_as(&worker, "/worker/plugins").await.status, 200);
+}
+
+#[tokio::test]
+async fn the_event_page_offers_the_allowed_actions_and_moves_the_event() {
+    let (_workspace, server) = setup();
+    let admin = server.sign_in("admin", TEST_PASSWORD).await;
+    let worker = server.sign_in("worker", TEST_PASSWORD).await;
+    let li = server.sign_in("li", TEST_PASSWORD).await;
+    let id = accepted_event(&server, &li, &admin).await;
+    let path = format!("/worker/events/{id}");
+
+    let list = server
+        .page_as(&worker, &format!("/worker/events?unit={GRID}"))
+        .await;
+    assert!(
+        list.body.contains(&format!("href=\"{path}\"")),
+        "{}",
+        list.body
+    );
+
+    let page = server.page_as(&worker, &path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("已受理"), "{}", page.body);
+    assert!(offered(&page).is_empty(), "dispatching is the centre's");
+    let page = server.page_as(&admin, &path).await;
+    assert_eq!(offered(&page), ["escalate", "dispatch"], "{}", page.body);
+    assert!(page.body.contains(">派遣</button>"), "{}", page.body);
+
+    // Dispatching without a target: the message next to the field, the note kept, nothing
+    // moved.
+    let before = event_state(&server, &admin, id).await;
+    let refused = server
+        .post_form_as(
+            &admin,
+            &path,
+            &[
+                ("action", "dispatch"),
+                ("note", "请尽快处理"),
+                ("dispatched_to", " "),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("<span class=\"field-error\" id=\"dispatched_to-error\">请填写承办部门或下级单位。</span>"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(">请尽快处理</textarea>"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(event_state(&server, &admin, id).await, before);
+
+    let moved = server
+        .post_form_as(
+            &admin,
+            &path,
+            &[
+                ("action", "dispatch"),
+                ("note", "请尽快处理"),
+                ("dispatched_to", "江边社区网格"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    assert_eq!(moved.header("location"), path);
+    assert_eq!(
+        event_state(&server, &admin, id).await,
+        ("dispatched".to_owned(), before.1 + 1)
+    );
+
+    let page = server.page_as(&worker, &path).await;
+    assert_eq!(offered(&page), ["handle", "return"], "{}", page.body);
+    assert!(page.body.contains("已派遣"), "{}", page.body);
+
+    // An action the worker may not take: refused, nothing moved.
+    let refused = server
+        .post_form_as(&worker, &path, &[("action", "close"), ("note", "")])
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("action-error"), "{}", refused.body);
+    assert_eq!(
+        event_state(&server, &admin, id).await,
+        ("dispatched".to_owned(), before.1 + 1)
+    );
+
+    let moved = server
+        .post_form_as(
+            &worker,
+            &path,
+            &[("action", "handle"), ("note", "已到现场")],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let page = server.page_as(&worker, &path).await;
+    assert!(page.body.contains("处置中"), "{}", page.body);
+    assert!(
+        page.body.contains("已到现场"),
+        "the note on the timeline: {}",
+        page.body
+    );
+    assert_eq!(offered(&page), ["resolve"], "{}", page.body);
+    assert_eq!(
+        event_state(&server, &admin, id).await,
+        ("handling".to_owned(), before.1 + 2)
+    );
+
+    // A cookie-authenticated post from another site is refused by the same-origin check.
+    let forged = server
+        .client()
+        .post(format!("{}{path}", server.base()))
+        .header("cookie", format!("wangge_session={worker}"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=resolve")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(forged.status(), 403);
+    assert_eq!(
+        event_state(&server, &admin, id).await.0,
+        "handling",
+        "nothing moved"
+    );
+}
+
+#[tokio::test]
+async fn the_plugins_page_lists_the_worker_pages_of_plugins_covering_the_workers_units() {
+    let workspace = Workspace::demo();
+    workspace.add_plugin(
+        "elder-care",
+        &["--unit", "420202001", "--unit-name", "黄石港街道"],
+    );
+    workspace.add_user("worker", "王网格", &[("grid-worker", GRID)]);
+    // 沈家营社区第一网格, in another street.
+    workspace.add_user("far", "赵网格", &[("grid-worker", "420202002001001")]);
+    let server = workspace.serve(&[]);
+    let worker = server.sign_in("worker", TEST_PASSWORD).await;
+    let far = server.sign_in("far", TEST_PASSWORD).await;
+
+    let page = server.page_as(&worker, "/worker/plugins").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for (path, title) in [
+        ("/worker", "养老服务工作台"),
+        ("/worker/elders", "老年人名册"),
+        ("/worker/visits", "独居老人探访"),
+    ] {
+        assert!(
+            page.body
+                .contains(&format!("<a href=\"/p/elder-care{path}\">{title}</a>")),
+            "{path}: {}",
+            page.body
+        );
+    }
+    assert!(
+        !page.body.contains("href=\"/p/elder-care/meals\""),
+        "resident pages are not the worker's: {}",
+        page.body
+    );
+
+    let page = server.page_as(&far, "/worker/plugins").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(!page.body.contains("elder-care"), "{}", page.body);
+}
