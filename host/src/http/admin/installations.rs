@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::lifecycle::{Act, Done, run};
 use super::registry::{refused_message, ticked};
-use super::{Admin, admin, internal, outside, page, see_other};
+use super::{Admin, admin, admin_of, internal, page, see_other};
 use crate::db::plugins::InstallationRecord;
 use crate::grid::unit_code::is_within;
 use crate::http::AppState;
@@ -174,13 +174,10 @@ async fn act(
     unit: String,
     act: Act,
 ) -> Response {
-    let admin = match admin(found, &Uri::from_static("/admin/installations")) {
+    let admin = match admin_of(found, &Uri::from_static("/admin/installations"), &unit) {
         Ok(admin) => admin,
         Err(response) => return *response,
     };
-    if !admin.covers(&unit) {
-        return outside(&admin, &unit);
-    }
     match run(&state, admin.username(), &plugin_id, &unit, act).await {
         Ok(_) => see_other("/admin/installations"),
         Err(error) => {
@@ -346,13 +343,10 @@ pub(super) async fn upgrade_form(
     Path(plugin_id): Path<String>,
     Query(query): Query<UnitQuery>,
 ) -> Response {
-    let admin = match admin(found, &uri) {
+    let admin = match admin_of(found, &uri, &query.unit) {
         Ok(admin) => admin,
         Err(response) => return *response,
     };
-    if !admin.covers(&query.unit) {
-        return outside(&admin, &query.unit);
-    }
     upgrade_page(
         &state,
         &admin,
@@ -372,14 +366,11 @@ pub(super) async fn upgrade(
     Query(query): Query<UnitQuery>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let admin = match admin(found, &Uri::from_static("/admin/installations")) {
+    let unit = query.unit;
+    let admin = match admin_of(found, &Uri::from_static("/admin/installations"), &unit) {
         Ok(admin) => admin,
         Err(response) => return *response,
     };
-    let unit = query.unit;
-    if !admin.covers(&unit) {
-        return outside(&admin, &unit);
-    }
     let (ticked, version) = ticked(&fields);
     let request = UpgradeRequest {
         plugin_id: plugin_id.clone(),

@@ -122,6 +122,21 @@ fn admin(found: Result<CurrentUser, ApiError>, uri: &Uri) -> Result<Admin, Box<R
     Ok(Admin { current, units })
 }
 
+/// The admin of a request who administers `unit` (at or above it), or the response for
+/// anyone else: sign in first, the 403 page of [`admin`], or [`outside`] for a unit beyond
+/// the admin's units.
+fn admin_of(
+    found: Result<CurrentUser, ApiError>,
+    uri: &Uri,
+    unit: &str,
+) -> Result<Admin, Box<Response>> {
+    let admin = admin(found, uri)?;
+    if !admin.covers(unit) {
+        return Err(Box::new(outside(&admin, unit)));
+    }
+    Ok(admin)
+}
+
 /// An admin page: the layout, the console's navigation, then `content`.
 fn page(status: StatusCode, title: &str, admin: &Admin, content: Markup) -> Response {
     respond(

@@ -235,6 +235,20 @@ async fn target_unit(
     }
 }
 
+/// The admin of an install request and the unit it is for with the unit's name, as
+/// [`admin`] and [`target_unit`] check them. `Err` is the page to show.
+async fn install_target(
+    state: &AppState,
+    found: Result<CurrentUser, ApiError>,
+    uri: &Uri,
+    plugin_id: &str,
+    query: &UnitQuery,
+) -> Result<(Admin, String, String), Box<Response>> {
+    let admin = admin(found, uri)?;
+    let (unit, unit_name) = target_unit(state, &admin, plugin_id, query).await?;
+    Ok((admin, unit, unit_name))
+}
+
 fn choose_unit(admin: &Admin, plugin_id: &str) -> Response {
     page(
         StatusCode::OK,
@@ -279,6 +293,66 @@ async fn peek(
     }
 }
 
+/// The version an install of `plugin_id` at `unit` takes and its manifest, as [`peek`]
+/// finds them, or the page saying why there is none or why the plugin cannot go there
+/// (the 409 of [`blocked`]).
+async fn installable(
+    state: &AppState,
+    admin: &Admin,
+    plugin_id: &str,
+    unit: &str,
+    unit_name: &str,
+) -> Result<(Version, Box<Manifest>), Box<Response>> {
+    let (version, manifest) = peek(state, admin, plugin_id).await?;
+    match blocked(state, plugin_id, unit, unit_name, &manifest).await {
+        Ok(Some(message)) => Err(Box::new(refusal(
+            StatusCode::CONFLICT,
+            admin,
+            "无法安装",
+            &message,
+        ))),
+        Ok(None) => Ok((version, manifest)),
+        Err(error) => Err(Box::new(internal(error))),
+    }
+}
+
+/// The consent screen for installing `plugin_id` at `unit` (the version [`installable`]
+/// finds, its permissions with `ticked` ticked): a 200, or after a `refused` install a 400
+/// with the reason next to the button.
+async fn consent_screen(
+    state: &AppState,
+    admin: &Admin,
+    plugin_id: &str,
+    unit: &str,
+    unit_name: &str,
+    ticked: &[String],
+    refused: Option<&anyhow::Error>,
+) -> Response {
+    let (version, manifest) = match installable(state, admin, plugin_id, unit, unit_name).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let message = refused.map(|error| refused_message(&manifest.permissions, ticked, error));
+    let status = if refused.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    consent_page(
+        status,
+        admin,
+        &Consent {
+            plugin_id,
+            unit,
+            unit_name,
+            version: &version,
+            manifest: &manifest,
+            ticked,
+            message,
+        },
+    )
+}
+
 pub(super) async fn consent(
     State(state): State<AppState>,
     uri: Uri,
@@ -286,38 +360,12 @@ pub(super) async fn consent(
     Path(plugin_id): Path<String>,
     Query(query): Query<UnitQuery>,
 ) -> Response {
-    let admin = match admin(found, &uri) {
-        Ok(admin) => admin,
-        Err(response) => return *response,
-    };
-    let (unit, unit_name) = match target_unit(&state, &admin, &plugin_id, &query).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    let (version, manifest) = match peek(&state, &admin, &plugin_id).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    match blocked(&state, &plugin_id, &unit, &unit_name, &manifest).await {
-        Ok(Some(message)) => {
-            return refusal(StatusCode::CONFLICT, &admin, "无法安装", &message);
-        }
-        Ok(None) => {}
-        Err(error) => return internal(error),
-    }
-    consent_page(
-        StatusCode::OK,
-        &admin,
-        &Consent {
-            plugin_id: &plugin_id,
-            unit: &unit,
-            unit_name: &unit_name,
-            version: &version,
-            manifest: &manifest,
-            ticked: &[],
-            message: None,
-        },
-    )
+    let (admin, unit, unit_name) =
+        match install_target(&state, found, &uri, &plugin_id, &query).await {
+            Ok(found) => found,
+            Err(response) => return *response,
+        };
+    consent_screen(&state, &admin, &plugin_id, &unit, &unit_name, &[], None).await
 }
 
 /// The ticked permissions and the version of a consent form.
@@ -364,14 +412,11 @@ pub(super) async fn install(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let uri = Uri::from_static("/admin/registry");
-    let admin = match admin(found, &uri) {
-        Ok(admin) => admin,
-        Err(response) => return *response,
-    };
-    let (unit, unit_name) = match target_unit(&state, &admin, &plugin_id, &query).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+    let (admin, unit, unit_name) =
+        match install_target(&state, found, &uri, &plugin_id, &query).await {
+            Ok(found) => found,
+            Err(response) => return *response,
+        };
     let (ticked, version) = ticked(&fields);
     let request = InstallRequest {
         plugin_id: plugin_id.clone(),
@@ -397,29 +442,14 @@ pub(super) async fn install(
         Err(error) => error,
     };
     // Refused (and audited as `plugin.install_refused`): the screen again, ticks kept.
-    let (version, manifest) = match peek(&state, &admin, &plugin_id).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    match blocked(&state, &plugin_id, &unit, &unit_name, &manifest).await {
-        Ok(Some(message)) => {
-            return refusal(StatusCode::CONFLICT, &admin, "无法安装", &message);
-        }
-        Ok(None) => {}
-        Err(error) => return internal(error),
-    }
-    let message = refused_message(&manifest.permissions, &ticked, &error);
-    consent_page(
-        StatusCode::BAD_REQUEST,
+    consent_screen(
+        &state,
         &admin,
-        &Consent {
-            plugin_id: &plugin_id,
-            unit: &unit,
-            unit_name: &unit_name,
-            version: &version,
-            manifest: &manifest,
-            ticked: &ticked,
-            message: Some(message),
-        },
+        &plugin_id,
+        &unit,
+        &unit_name,
+        &ticked,
+        Some(&error),
     )
+    .await
 }

@@ -78,6 +78,29 @@ pub(in crate::http) fn services_for(
         .collect()
 }
 
+/// The list of `services` with links to their pages, each marked （已暂停） while its
+/// plugin is suspended: the same markup on the resident start page and the worker's
+/// plugin page.
+pub(in crate::http) fn services_list(services: &[Service]) -> Markup {
+    html! {
+        ul.plugins {
+            @for service in services {
+                li {
+                    strong { (service.name) }
+                    @if service.suspended { " " strong { "（已暂停）" } }
+                    br;
+                    small.muted { (service.description) }
+                    ul {
+                        @for (path, title) in &service.pages {
+                            li { a href={ "/p/" (service.plugin_id) (path) } { (title) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn my_services(state: &AppState, current: &CurrentUser) -> Markup {
     let units: Vec<String> = current
         .grants
@@ -92,21 +115,7 @@ fn my_services(state: &AppState, current: &CurrentUser) -> Markup {
         @if services.is_empty() {
             p.notice { "您所在的社区暂未开通线上服务。" }
         } @else {
-            ul.plugins {
-                @for service in &services {
-                    li {
-                        strong { (service.name) }
-                        @if service.suspended { " " strong { "（已暂停）" } }
-                        br;
-                        small.muted { (service.description) }
-                        ul {
-                            @for (path, title) in &service.pages {
-                                li { a href={ "/p/" (service.plugin_id) (path) } { (title) } }
-                            }
-                        }
-                    }
-                }
-            }
+            (services_list(&services))
         }
         p { a href="/report" { "上报问题" } " · " a href="/reports" { "我的上报" } " · " a href="/inbox" { "收件箱" } }
     }

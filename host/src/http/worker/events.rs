@@ -12,7 +12,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::lists::ListQuery;
-use super::{failed, page, unit_asked, unit_links, worker, works};
+use super::{failed, page, unit_links, worker, worker_at, works};
 use crate::db::events::StoredEvent;
 use crate::grid::workflow::actions_from;
 use crate::http::AppState;
@@ -29,12 +29,8 @@ pub(super) async fn list(
     found: Result<CurrentUser, ApiError>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let current = match worker(found, &uri) {
-        Ok(current) => current,
-        Err(response) => return *response,
-    };
-    let unit = match unit_asked(&current, query.unit.as_deref()) {
-        Ok(unit) => unit,
+    let (current, unit) = match worker_at(found, &uri, query.unit.as_deref()) {
+        Ok(found) => found,
         Err(response) => return *response,
     };
     let events = match state.db().events_under(&unit, MAX_LIST).await {

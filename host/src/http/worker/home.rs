@@ -12,7 +12,7 @@ use super::{page, unit_links, worker, worker_units};
 use crate::http::AppState;
 use crate::http::api_error::ApiError;
 use crate::http::current_user::CurrentUser;
-use crate::http::portal::home::services_for;
+use crate::http::portal::home::{services_for, services_list};
 
 pub(super) async fn home(
     State(state): State<AppState>,
@@ -71,21 +71,7 @@ pub(super) async fn plugins(
             @if services.is_empty() {
                 p.notice { "您负责的单位暂未开通面向网格员的插件页面。" }
             } @else {
-                ul.plugins {
-                    @for service in &services {
-                        li {
-                            strong { (service.name) }
-                            @if service.suspended { " " strong { "（已暂停）" } }
-                            br;
-                            small.muted { (service.description) }
-                            ul {
-                                @for (path, title) in &service.pages {
-                                    li { a href={ "/p/" (service.plugin_id) (path) } { (title) } }
-                                }
-                            }
-                        }
-                    }
-                }
+                (services_list(&services))
             }
         },
     )

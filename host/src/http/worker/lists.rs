@@ -9,7 +9,8 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{failed, page, unit_asked, unit_links, worker};
+use super::{failed, page, unit_links, worker_at};
+use crate::auth::Role;
 use crate::grid::masking::{mask_id_number, mask_phone};
 use crate::grid::special_population::category_zh;
 use crate::http::AppState;
@@ -58,6 +59,33 @@ fn list_page(
     )
 }
 
+/// One page of a unit's rows for a list page and the cursor of the page after it: the
+/// JSON API's role check for reading them at `unit` (`what` words a refusal), the `after`
+/// cursor parsed as `GRID_CODE:ID`, then `fetch` from there (`key` gives a row's grid and
+/// ID). `Err` is the error page for whatever stopped it.
+async fn rows_page<'q, T, Fut>(
+    current: &CurrentUser,
+    roles: &[Role],
+    unit: &str,
+    what: &str,
+    after: Option<&'q str>,
+    fetch: impl FnOnce(Option<(&'q str, i64)>) -> Fut,
+    key: impl Fn(&T) -> (&str, i64),
+) -> Result<(Vec<T>, Option<String>), Box<Response>>
+where
+    Fut: Future<Output = sqlx::Result<Vec<T>>>,
+{
+    let rows = async {
+        require_role(&current.grants, roles, unit, what)?;
+        let after = page_after(after)?;
+        Ok::<_, ApiError>(fetch(after).await?)
+    }
+    .await
+    .map_err(|error| Box::new(failed(current, error)))?;
+    let next = next_cursor(rows.len(), PAGE_SIZE, rows.last().map(key));
+    Ok((rows, next))
+}
+
 fn gender_zh(gender: &str) -> &str {
     match gender {
         "male" => "男",
@@ -72,29 +100,24 @@ pub(super) async fn residents(
     found: Result<CurrentUser, ApiError>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let current = match worker(found, &uri) {
-        Ok(current) => current,
+    let (current, unit) = match worker_at(found, &uri, query.unit.as_deref()) {
+        Ok(found) => found,
         Err(response) => return *response,
     };
-    let unit = match unit_asked(&current, query.unit.as_deref()) {
-        Ok(unit) => unit,
+    let (rows, next) = match rows_page(
+        &current,
+        &LIST_ROLES,
+        &unit,
+        "listing residents",
+        query.after.as_deref(),
+        |after| state.db().residents_under(&unit, after, PAGE_SIZE),
+        |r| (r.grid_code.as_str(), r.id),
+    )
+    .await
+    {
+        Ok(page) => page,
         Err(response) => return *response,
     };
-    let rows = async {
-        require_role(&current.grants, &LIST_ROLES, &unit, "listing residents")?;
-        let after = page_after(query.after.as_deref())?;
-        Ok::<_, ApiError>(state.db().residents_under(&unit, after, PAGE_SIZE).await?)
-    }
-    .await;
-    let rows = match rows {
-        Ok(rows) => rows,
-        Err(error) => return failed(&current, error),
-    };
-    let next = next_cursor(
-        rows.len(),
-        PAGE_SIZE,
-        rows.last().map(|r| (r.grid_code.as_str(), r.id)),
-    );
     let table = html! {
         @if rows.is_empty() {
             p.notice { "暂无实有人口记录。" }
@@ -132,29 +155,24 @@ pub(super) async fn houses(
     found: Result<CurrentUser, ApiError>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let current = match worker(found, &uri) {
-        Ok(current) => current,
+    let (current, unit) = match worker_at(found, &uri, query.unit.as_deref()) {
+        Ok(found) => found,
         Err(response) => return *response,
     };
-    let unit = match unit_asked(&current, query.unit.as_deref()) {
-        Ok(unit) => unit,
+    let (rows, next) = match rows_page(
+        &current,
+        &BASE_DATA_ROLES,
+        &unit,
+        "listing houses",
+        query.after.as_deref(),
+        |after| state.db().houses_under(&unit, after, PAGE_SIZE),
+        |h| (h.grid_code.as_str(), h.id),
+    )
+    .await
+    {
+        Ok(page) => page,
         Err(response) => return *response,
     };
-    let rows = async {
-        require_role(&current.grants, &BASE_DATA_ROLES, &unit, "listing houses")?;
-        let after = page_after(query.after.as_deref())?;
-        Ok::<_, ApiError>(state.db().houses_under(&unit, after, PAGE_SIZE).await?)
-    }
-    .await;
-    let rows = match rows {
-        Ok(rows) => rows,
-        Err(error) => return failed(&current, error),
-    };
-    let next = next_cursor(
-        rows.len(),
-        PAGE_SIZE,
-        rows.last().map(|h| (h.grid_code.as_str(), h.id)),
-    );
     let table = html! {
         @if rows.is_empty() {
             p.notice { "暂无实有房屋记录。" }
@@ -189,12 +207,8 @@ pub(super) async fn special_populations(
     found: Result<CurrentUser, ApiError>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let current = match worker(found, &uri) {
-        Ok(current) => current,
-        Err(response) => return *response,
-    };
-    let unit = match unit_asked(&current, query.unit.as_deref()) {
-        Ok(unit) => unit,
+    let (current, unit) = match worker_at(found, &uri, query.unit.as_deref()) {
+        Ok(found) => found,
         Err(response) => return *response,
     };
     let (rows, next) = match read_records(

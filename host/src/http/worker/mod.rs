@@ -86,6 +86,18 @@ fn unit_asked(current: &CurrentUser, unit: Option<&str>) -> Result<String, Box<R
     }
 }
 
+/// The signed-in worker and the unit a unit page is about, as [`worker`] and [`unit_asked`]
+/// find them, or the response instead (sign in first, or the 403 page).
+fn worker_at(
+    found: Result<CurrentUser, ApiError>,
+    uri: &Uri,
+    unit: Option<&str>,
+) -> Result<(CurrentUser, String), Box<Response>> {
+    let current = worker(found, uri)?;
+    let unit = unit_asked(&current, unit)?;
+    Ok((current, unit))
+}
+
 /// A worker page: the layout with the worker's navigation above `content`.
 fn page(status: StatusCode, title: &str, current: &CurrentUser, content: Markup) -> Response {
     respond(
