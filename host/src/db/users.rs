@@ -86,18 +86,6 @@ impl Db {
         .transpose()
     }
 
-    /// The resident record user `user_id` is linked to, with its grid: who they are among
-    /// the residents (`users link-resident`), if anyone.
-    pub async fn linked_resident(&self, user_id: i64) -> sqlx::Result<Option<(i64, String)>> {
-        sqlx::query_as(
-            "SELECT r.id, r.grid_code FROM users u JOIN residents r ON r.id = u.resident_id \
-             WHERE u.id = $1",
-        )
-        .bind(user_id)
-        .fetch_optional(self.pool())
-        .await
-    }
-
     /// Records a grant (idempotent).
     pub async fn add_grant(
         &self,
@@ -177,6 +165,36 @@ impl Db {
                 username: row.try_get("username")?,
                 display_name: row.try_get("display_name")?,
             })
+        })
+        .transpose()
+    }
+
+    /// The user of an unexpired session with the resident record their account is linked
+    /// to (and its grid), if any: what a plugin page needs to know of its caller, in one
+    /// query, since every signed-in plugin request asks.
+    pub async fn session_visitor(
+        &self,
+        token_digest: &str,
+    ) -> sqlx::Result<Option<(User, Option<(i64, String)>)>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, r.id AS resident_id, r.grid_code \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN residents r ON r.id = u.resident_id \
+             WHERE s.token_digest = $1 AND s.expires_at > $2",
+        )
+        .bind(token_digest)
+        .bind(now_ms())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            let user = User {
+                id: row.try_get("id")?,
+                username: row.try_get("username")?,
+                display_name: row.try_get("display_name")?,
+            };
+            let resident_id: Option<i64> = row.try_get("resident_id")?;
+            let grid: Option<String> = row.try_get("grid_code")?;
+            Ok((user, resident_id.zip(grid)))
         })
         .transpose()
     }

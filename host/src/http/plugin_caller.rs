@@ -71,17 +71,17 @@ impl Visitor {
     }
 }
 
-/// The signed-in visitor of a request, looked up once per request (session, then grants);
+/// The signed-in visitor of a request, looked up once per request (session with the linked
+/// resident, then grants);
 /// `None` for anyone else, including an expired session.
 pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> anyhow::Result<Option<Visitor>> {
     let Some(token) = request_token(headers) else {
         return Ok(None);
     };
-    let Some(user) = state.db().session_user(&token::digest(&token)).await? else {
+    let Some((user, resident)) = state.db().session_visitor(&token::digest(&token)).await? else {
         return Ok(None);
     };
     let grants = state.db().grants_of(user.id).await?;
-    let resident = state.db().linked_resident(user.id).await?;
     Ok(Some(Visitor {
         user,
         grants,
