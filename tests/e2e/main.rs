@@ -2,6 +2,7 @@
 //! One test binary with a module per concern, so it compiles once.
 
 mod admin;
+mod admin_config;
 mod api_errors;
 mod bad_input;
 mod base_data;
@@ -9,6 +10,7 @@ mod breaker;
 mod browser;
 mod browser_admin;
 mod browser_dashboard;
+mod browser_report;
 mod browser_worker;
 mod contract_versions;
 mod dashboard;
@@ -20,6 +22,7 @@ mod hostile;
 mod hot_reload;
 mod lifecycle;
 mod medical_insurance;
+mod navigation;
 mod open311;
 mod openapi;
 mod plugin_authoring;
@@ -29,10 +32,14 @@ mod plugin_notify;
 mod plugin_outbound;
 mod plugin_residents;
 mod portal;
+mod portal_fields;
+mod portal_notices;
+mod portal_photos;
 mod registry;
 mod remote_registry;
 mod residents;
 mod sessions;
+mod sign_in_code;
 mod social_insurance;
 mod stats;
 mod units;

@@ -1,6 +1,6 @@
 //! `cargo xtask demo`: builds everything, seeds the demo data and installs the bundled
 //! plugins through the embedded registry in an SQLite database under `wangge-data/`, and
-//! serves on 127.0.0.1:8080.
+//! serves on 127.0.0.1:8080, printing one-time sign-in codes to its log.
 
 use std::process::Command;
 
@@ -88,6 +88,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "  sign in          POST /api/session {{\"username\": U, \"password\": \"{DEMO_PASSWORD}\"}}"
     );
     println!("                   U = {DEMO_USERS}");
+    println!("  or in a browser  http://{listen}/signin (password), or /signin/code: the one-time");
+    println!(
+        "                   code is printed in this server's log (--sign-in-codes log, demo only)"
+    );
     println!();
     // The insurance bureau's stand-in, for 社保 and 医保; stopped with the demo.
     let _bureau = Bureau::start()?;
@@ -95,6 +99,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     serve
         .arg("--data-dir")
         .arg(&data_dir)
-        .args(["serve", "--listen", &listen]);
+        .args(["serve", "--listen", &listen])
+        // No SMS gateway in this build: one-time sign-in codes go to the log, which is
+        // where a demo's user looks.
+        .args(["--sign-in-codes", "log"]);
     cargo::status(serve, "wangge serve")
 }

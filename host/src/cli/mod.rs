@@ -35,6 +35,9 @@ pub struct Cli {
     #[command(flatten)]
     front: crate::http::dashboard::FrontArgs,
 
+    #[command(flatten)]
+    sign_in_codes: crate::auth::sign_in_code::SignInCodeArgs,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -95,7 +98,9 @@ impl Cli {
         match command {
             Command::Serve { listen } => {
                 let poll = self.reload.catalog_poll_interval()?;
-                serve(listen, host.into_state().await?, poll).await
+                let state = host.into_state().await?;
+                state.deliver_sign_in_codes(self.sign_in_codes.sign_in_codes);
+                serve(listen, state, poll).await
             }
             Command::Plugin(command) => command.run(&host).await,
             Command::Units(command) => command.run(&host).await,

@@ -4,6 +4,7 @@
 use serde_json::Value;
 use sqlx::Row;
 
+use super::event_notices::notify_reporter;
 use super::{Db, now_ms};
 use crate::grid::unit_code::parent_of;
 use crate::grid::unit_code::subtree_end;
@@ -364,6 +365,23 @@ impl Db {
         rows.iter().map(stored).collect()
     }
 
+    /// Up to `limit` of the events `reporter` (`user:NAME`) reported, newest first.
+    pub async fn events_reported_by(
+        &self,
+        reporter: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<StoredEvent>> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE reporter = $1 ORDER BY id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(reporter)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(stored).collect()
+    }
+
     /// Events matching `query`, newest first.
     pub async fn events_matching(&self, query: &EventQuery<'_>) -> sqlx::Result<Vec<StoredEvent>> {
         if query.subtrees.is_empty() {
@@ -467,6 +485,16 @@ impl Db {
             actor,
             transition.action,
             Some(transition.from),
+            transition.to,
+            note,
+        )
+        .await?;
+        notify_reporter(
+            &mut tx,
+            event.reporter.as_deref(),
+            event.id,
+            actor,
+            transition.action,
             transition.to,
             note,
         )

@@ -9,6 +9,8 @@ pub mod audit;
 #[cfg(test)]
 mod base_data_tests;
 pub mod catalog_version;
+pub mod event_notices;
+pub mod event_photos;
 pub mod events;
 pub mod houses;
 pub mod inbox;
@@ -19,6 +21,7 @@ pub mod plugin_storage;
 pub mod plugins;
 pub mod residents;
 pub mod schedule_runs;
+pub mod sign_in_codes;
 pub mod special_populations;
 pub mod stats;
 pub mod storage_snapshot;

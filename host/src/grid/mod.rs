@@ -12,6 +12,7 @@ pub mod house;
 pub mod id_number;
 pub mod masking;
 pub mod organization;
+pub mod photo;
 pub mod resident;
 pub mod small_cells;
 pub mod special_population;

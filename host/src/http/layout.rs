@@ -7,6 +7,8 @@ use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
 use super::AppState;
+use super::current_user::CurrentUser;
+use crate::auth::Role;
 
 /// The stylesheet, small enough to serve from memory.
 const STYLESHEET: &str = include_str!("wangge.css");
@@ -35,14 +37,30 @@ async fn stylesheet() -> impl IntoResponse {
 }
 
 /// Who is looking, as far as the navigation needs to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Visitor<'a> {
     /// Not looked up (error pages, plugin pages): no sign-in or sign-out entry.
     Unknown,
     /// No valid session: a sign-in link.
     Anonymous,
-    /// Signed in, by display name: a sign-out button.
-    SignedIn(&'a str),
+    /// Signed in: links to the areas their roles open, their name and a sign-out button.
+    SignedIn(&'a CurrentUser),
+}
+
+/// The areas beyond the portal, each shown to users holding one of its roles anywhere
+/// (the area itself checks the unit).
+const AREAS: [(&str, &str, &[Role]); 3] = [
+    ("/worker/", "工作台", &super::residents_api::LIST_ROLES),
+    ("/dashboard/", "统计看板", &super::dashboard::ROLES),
+    ("/admin/", "管理", &[Role::UnitAdmin]),
+];
+
+/// The areas `current` may open, as (path, name).
+fn areas_of(current: &CurrentUser) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+    AREAS
+        .iter()
+        .filter(|(_, _, roles)| current.grants.0.iter().any(|g| roles.contains(&g.role)))
+        .map(|(path, name, _)| (*path, *name))
 }
 
 /// A whole page: `title` in the head and header bar, `content` in the main column.
@@ -73,9 +91,12 @@ pub fn page_for(title: &str, visitor: Visitor<'_>, content: Markup) -> Markup {
                     @match visitor {
                         Visitor::Unknown => {}
                         Visitor::Anonymous => { a href="/signin" { "登录" } }
-                        Visitor::SignedIn(name) => {
+                        Visitor::SignedIn(current) => {
+                            @for (path, name) in areas_of(current) {
+                                a.area href=(path) { (name) }
+                            }
                             form.signout method="post" action="/signout" {
-                                span.who { (name) }
+                                span.who { (current.user.display_name) }
                                 button type="submit" { "退出" }
                             }
                         }

@@ -7,6 +7,7 @@ mod audit_api;
 pub mod current_user;
 pub(crate) mod dashboard;
 mod error_page;
+mod event_photos;
 mod events_api;
 mod houses_api;
 mod inbox_api;
@@ -56,6 +57,8 @@ struct Inner {
     metrics: Arc<Metrics>,
     // Compiles reloaded plugins, and keeps the engine's epoch ticker alive for all of them.
     runtime: Runtime,
+    // `--sign-in-codes`; unset means off.
+    sign_in_codes: std::sync::OnceLock<crate::auth::sign_in_code::Delivery>,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
                 catalog: ArcSwap::from_pointee(catalog),
                 metrics,
                 runtime,
+                sign_in_codes: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -110,6 +114,17 @@ impl AppState {
     /// The metrics.
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// Delivers one-time sign-in codes by `delivery` from now on (`wangge serve
+    /// --sign-in-codes`; the first call wins, and without one codes are off).
+    pub fn deliver_sign_in_codes(&self, delivery: crate::auth::sign_in_code::Delivery) {
+        let _ = self.inner.sign_in_codes.set(delivery);
+    }
+
+    /// How one-time sign-in codes reach users.
+    pub fn sign_in_code_delivery(&self) -> crate::auth::sign_in_code::Delivery {
+        self.inner.sign_in_codes.get().copied().unwrap_or_default()
     }
 }
 

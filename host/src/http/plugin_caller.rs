@@ -5,9 +5,8 @@
 use axum::http::HeaderMap;
 
 use super::AppState;
-use super::current_user::request_token;
+use super::current_user::{CurrentUser, request_token};
 use crate::auth::{Grants, Role, token};
-use crate::db::users::User;
 use crate::grid::unit_code::is_within;
 use crate::plugins::catalog::contract_unit;
 use crate::runtime::bindings::{self, Caller};
@@ -51,10 +50,8 @@ fn home_unit(grants: &Grants, installation: &Installation) -> Option<String> {
 
 /// A signed-in visitor and their grants.
 pub struct Visitor {
-    /// Who.
-    pub user: User,
-    /// What they hold.
-    pub grants: Grants,
+    /// Who, with what they hold.
+    pub current: CurrentUser,
     /// Their own resident record and its grid, when the account is linked to one.
     pub resident: Option<(i64, String)>,
 }
@@ -78,13 +75,17 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> anyhow::Result<
     let Some(token) = request_token(headers) else {
         return Ok(None);
     };
-    let Some((user, resident)) = state.db().session_visitor(&token::digest(&token)).await? else {
+    let token_digest = token::digest(&token);
+    let Some((user, resident)) = state.db().session_visitor(&token_digest).await? else {
         return Ok(None);
     };
     let grants = state.db().grants_of(user.id).await?;
     Ok(Some(Visitor {
-        user,
-        grants,
+        current: CurrentUser {
+            user,
+            grants,
+            token_digest,
+        },
         resident,
     }))
 }
@@ -95,7 +96,11 @@ pub async fn caller_for(
     visitor: Option<&Visitor>,
     installation: &Installation,
 ) -> anyhow::Result<Caller> {
-    let Some(Visitor { user, grants, .. }) = visitor else {
+    let Some(Visitor {
+        current: CurrentUser { user, grants, .. },
+        ..
+    }) = visitor
+    else {
         return Ok(anonymous(installation));
     };
     let (unit, roles) = match home_unit(grants, installation) {

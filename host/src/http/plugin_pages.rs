@@ -11,7 +11,7 @@ use maud::PreEscaped;
 
 use super::AppState;
 use super::error_page;
-use super::layout::{PAGE_CSP, RAW_CSP, page};
+use super::layout::{self, PAGE_CSP, RAW_CSP, page_for};
 use super::plugin_caller::{caller_for, signed_in};
 use crate::plugins::catalog::Served;
 use crate::runtime::bindings::Request;
@@ -106,14 +106,24 @@ async fn serve(
         Some(unit) => vec![unit],
         None => visitor
             .as_ref()
-            .map(|v| v.grants.0.iter().map(|g| g.unit_code.clone()).collect())
+            .map(|v| {
+                v.current
+                    .grants
+                    .0
+                    .iter()
+                    .map(|g| g.unit_code.clone())
+                    .collect()
+            })
             .unwrap_or_default(),
     };
+    let nav = visitor.as_ref().map_or(layout::Visitor::Anonymous, |v| {
+        layout::Visitor::SignedIn(&v.current)
+    });
     // Cloned out in its own statement so the catalog guard is dropped before any await.
     let served = state.catalog().resolve(&plugin_id, &units).cloned();
     let plugin = match served {
         None => return error_page::not_found().await,
-        Some(Served::Disabled { name, .. }) => return disabled(&name),
+        Some(Served::Disabled { name, .. }) => return disabled(&name, nav),
         Some(Served::Enabled(plugin)) => plugin,
     };
     let installation = &plugin.installation;
@@ -147,15 +157,16 @@ async fn serve(
     match plugin.page(caller, request).await {
         Err(fault) => error_page::fault(&plugin_id, name, &fault),
         Ok(Err(error)) => error_page::plugin_error(name, &error),
-        Ok(Ok(response)) => render(&plugin_id, response),
+        Ok(Ok(response)) => render(&plugin_id, response, nav),
     }
 }
 
 /// A disabled installation's pages: 503, since the service exists but its unit's
 /// administrator switched it off (a 404 would tell residents the address is wrong).
-fn disabled(plugin_name: &str) -> Response {
-    let body = page(
+fn disabled(plugin_name: &str, nav: layout::Visitor<'_>) -> Response {
+    let body = page_for(
         plugin_name,
+        nav,
         maud::html! {
             h1 { (plugin_name) }
             p.notice {
@@ -183,7 +194,11 @@ fn wangge_unit_param(query: &str) -> Option<String> {
         .filter(|value| !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn render(plugin_id: &str, response: crate::runtime::bindings::Response) -> Response {
+fn render(
+    plugin_id: &str,
+    response: crate::runtime::bindings::Response,
+    nav: layout::Visitor<'_>,
+) -> Response {
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
     let content_type = response
         .headers
@@ -199,7 +214,8 @@ fn render(plugin_id: &str, response: crate::runtime::bindings::Response) -> Resp
     let mut out = if content_type.starts_with("text/html") {
         let fragment = String::from_utf8_lossy(&response.body);
         let title = response.title.as_deref().unwrap_or(plugin_id);
-        let mut out = (status, page(title, PreEscaped(fragment.into_owned()))).into_response();
+        let framed = page_for(title, nav, PreEscaped(fragment.into_owned()));
+        let mut out = (status, framed).into_response();
         out.headers_mut().insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(PAGE_CSP),

@@ -63,19 +63,8 @@ pub(super) async fn open_session(
     username: &str,
     password: String,
 ) -> Result<OpenedSession, ApiError> {
-    let username: String = username.trim().chars().take(64).collect();
-    let subject = format!("user:{username}");
-    let since = now_ms() - FAILED_SIGN_IN_WINDOW_SECS * 1000;
-    let failures = state
-        .db()
-        .audit_count_since(SIGN_IN_FAILED, &subject, since)
-        .await?;
-    if failures >= MAX_FAILED_SIGN_INS {
-        return Err(ApiError::TooManyRequests(format!(
-            "{MAX_FAILED_SIGN_INS} failed sign-ins for this user in the last {} minutes; try again later",
-            FAILED_SIGN_IN_WINDOW_SECS / 60
-        )));
-    }
+    let username = sign_in_name(username);
+    refuse_if_throttled(state, &username).await?;
     let found = state.db().user_for_sign_in(&username).await?;
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
@@ -89,18 +78,59 @@ pub(super) async fn open_session(
     .await
     .map_err(|e| anyhow::anyhow!("password check: {e}"))?;
     let Some(user) = user.filter(|_| matches) else {
-        state
-            .db()
-            .audit(AuditEntry {
-                actor: "anonymous",
-                action: SIGN_IN_FAILED,
-                subject: &subject,
-                unit_code: None,
-                detail: json!({}),
-            })
-            .await?;
+        record_failed_sign_in(state, &username, json!({})).await?;
         return Err(ApiError::BadCredentials);
     };
+    open_session_for(state, user).await
+}
+
+/// `username` as sign-in keys it (trimmed, at most 64 characters), also in the throttle.
+pub(super) fn sign_in_name(username: &str) -> String {
+    username.trim().chars().take(64).collect()
+}
+
+/// Refuses (429) a sign-in as `username` (see [`sign_in_name`]) after
+/// [`MAX_FAILED_SIGN_INS`] failures within [`FAILED_SIGN_IN_WINDOW_SECS`], whether or not
+/// the user exists.
+pub(super) async fn refuse_if_throttled(state: &AppState, username: &str) -> Result<(), ApiError> {
+    let since = now_ms() - FAILED_SIGN_IN_WINDOW_SECS * 1000;
+    let failures = state
+        .db()
+        .audit_count_since(SIGN_IN_FAILED, &format!("user:{username}"), since)
+        .await?;
+    if failures >= MAX_FAILED_SIGN_INS {
+        return Err(ApiError::TooManyRequests(format!(
+            "{MAX_FAILED_SIGN_INS} failed sign-ins for this user in the last {} minutes; try again later",
+            FAILED_SIGN_IN_WINDOW_SECS / 60
+        )));
+    }
+    Ok(())
+}
+
+/// Audits a failed sign-in as `username` (see [`sign_in_name`]): what the throttle counts.
+pub(super) async fn record_failed_sign_in(
+    state: &AppState,
+    username: &str,
+    detail: serde_json::Value,
+) -> Result<(), ApiError> {
+    state
+        .db()
+        .audit(AuditEntry {
+            actor: "anonymous",
+            action: SIGN_IN_FAILED,
+            subject: &format!("user:{username}"),
+            unit_code: None,
+            detail,
+        })
+        .await?;
+    Ok(())
+}
+
+/// Opens a session for `user`, who has proved who they are.
+pub(super) async fn open_session_for(
+    state: &AppState,
+    user: crate::db::users::User,
+) -> Result<OpenedSession, ApiError> {
     let token = token::generate().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let expires_at = now_ms() + SESSION_LIFETIME_SECS * 1000;
     state

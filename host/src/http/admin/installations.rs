@@ -1,20 +1,24 @@
 //! `/admin/installations`: the installations at and below the admin's units — plugin,
 //! version, unit, state, circuit breaker and per-plugin metrics — with the lifecycle acts
 //! on each: upgrade (the permission diff of the newest approved version, with consent),
-//! rollback, disable/enable and uninstall (keeping or purging the data; exporting to a file
-//! is for the command line, whose operator owns the file system).
+//! rollback, disable/enable and uninstall (keeping the data, downloading it as a JSON file
+//! before it is removed, or purging it; the command line can also export to a file on the
+//! server).
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
-use axum::response::Response;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use maud::html;
 use semver::Version;
 use serde::Deserialize;
+use wangge_registry::Manifest;
 
+use super::config_form::{self, ConfigInput};
 use super::lifecycle::{Act, Done, run};
 use super::registry::{refused_message, ticked};
 use super::{Admin, admin, admin_of, internal, page, see_other};
+use crate::db::installations::InstallationRow;
 use crate::db::plugins::InstallationRecord;
 use crate::grid::unit_code::is_within;
 use crate::http::AppState;
@@ -62,7 +66,7 @@ fn rows(state: &AppState, admin: &Admin, records: Vec<InstallationRecord>) -> Ve
                 .iter()
                 .map(|(_, counter)| counter.get())
                 .sum();
-            let name = wangge_registry::Manifest::parse(&record.manifest)
+            let name = Manifest::parse(&record.manifest)
                 .map_or_else(|_| record.plugin_id.clone(), |m| m.name);
             Row {
                 name,
@@ -128,6 +132,7 @@ fn list_page(status: StatusCode, admin: &Admin, rows: &[Row], message: Option<&s
                                     form method="post" action={ (base) "/uninstall" (query) } {
                                         select name="data" aria-label="数据处理" {
                                             option value="keep" { "保留数据" }
+                                            option value="download" { "导出数据（下载后从平台删除）" }
                                             option value="purge" { "清除数据" }
                                         }
                                         button type="submit" { "卸载" }
@@ -179,12 +184,33 @@ async fn act(
         Err(response) => return *response,
     };
     match run(&state, admin.username(), &plugin_id, &unit, act).await {
+        Ok(Done::Exported(document)) => download(&plugin_id, &unit, &document),
         Ok(_) => see_other("/admin/installations"),
         Err(error) => {
             let message = format!("{plugin_id}（{unit}）：未能完成：{error:#}");
             render_list(&state, &admin, StatusCode::BAD_REQUEST, Some(&message)).await
         }
     }
+}
+
+/// The export of an uninstalled installation as a JSON file to save. The data is gone from
+/// the platform once this is sent, so it is never cached.
+fn download(plugin_id: &str, unit: &str, document: &serde_json::Value) -> Response {
+    let body = match serde_json::to_vec_pretty(document) {
+        Ok(body) => body,
+        Err(error) => return internal(error),
+    };
+    // Plugin ids and unit codes are [a-z0-9-] and digits, safe in a quoted file name.
+    let disposition = format!("attachment; filename=\"{plugin_id}-{unit}-export.json\"");
+    (
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 pub(super) async fn rollback(
@@ -228,6 +254,7 @@ pub(super) async fn uninstall(
 ) -> Response {
     let choice = match form.data.as_str() {
         "keep" => DataChoice::Keep,
+        "download" => DataChoice::Download,
         "purge" => DataChoice::Purge,
         _ => {
             let admin = match admin(found, &Uri::from_static("/admin/installations")) {
@@ -238,7 +265,7 @@ pub(super) async fn uninstall(
                 &state,
                 &admin,
                 StatusCode::BAD_REQUEST,
-                Some("请选择卸载时保留或清除数据。"),
+                Some("请选择卸载时保留、导出或清除数据。"),
             )
             .await;
         }
@@ -246,29 +273,28 @@ pub(super) async fn uninstall(
     act(state, found, plugin_id, query.unit, Act::Uninstall(choice)).await
 }
 
-/// The upgrade screen: the newest approved version above the installed one and the
-/// permission diff; added permissions are ticked to consent.
-async fn upgrade_page(
+/// The installation of `plugin_id` at `unit`, the newest approved version above it and
+/// that version's manifest, or the page saying there is no such installation or version.
+async fn next_version(
     state: &AppState,
     admin: &Admin,
     plugin_id: &str,
     unit: &str,
-    ticked: &[String],
-    refused: Option<&anyhow::Error>,
-    status: StatusCode,
-) -> Response {
+) -> Result<(InstallationRow, Version, Box<Manifest>), Box<Response>> {
     let current = match state.database().installation_at(plugin_id, unit).await {
         Ok(Some(row)) if row.state != "uninstalled" => row,
         Ok(_) => {
-            return render_list(
-                state,
-                admin,
-                StatusCode::NOT_FOUND,
-                Some("该单位没有安装此插件。"),
-            )
-            .await;
+            return Err(Box::new(
+                render_list(
+                    state,
+                    admin,
+                    StatusCode::NOT_FOUND,
+                    Some("该单位没有安装此插件。"),
+                )
+                .await,
+            ));
         }
-        Err(error) => return internal(error),
+        Err(error) => return Err(Box::new(internal(error))),
     };
     let above = current.version.parse::<Version>().ok();
     let peeked = run(
@@ -279,22 +305,50 @@ async fn upgrade_page(
         Act::Peek { above },
     )
     .await;
-    let (version, manifest) = match peeked {
-        Ok(Done::Peeked(version, manifest)) => (version, manifest),
-        Ok(Done::Changed) => return internal("a peek changed something"),
-        Err(error) => {
-            return page(
-                StatusCode::OK,
-                "升级插件",
-                admin,
-                html! {
-                    h1 { "升级 " code { (plugin_id) } }
-                    p.notice #no-upgrade { "没有可升级的版本：" (format!("{error:#}")) }
-                    p { a href="/admin/installations" { "返回" } }
-                },
-            );
-        }
+    match peeked {
+        Ok(Done::Peeked(version, manifest)) => Ok((current, version, manifest)),
+        Ok(_) => Err(Box::new(internal("a peek changed something"))),
+        Err(error) => Err(Box::new(page(
+            StatusCode::OK,
+            "升级插件",
+            admin,
+            html! {
+                h1 { "升级 " code { (plugin_id) } }
+                p.notice #no-upgrade { "没有可升级的版本：" (format!("{error:#}")) }
+                p { a href="/admin/installations" { "返回" } }
+            },
+        ))),
+    }
+}
+
+/// What an upgrade screen shows again after a refused submit.
+struct Answered<'a> {
+    ticked: &'a [String],
+    config: Option<ConfigInput>,
+    refused: Option<&'a anyhow::Error>,
+}
+
+/// The upgrade screen: the newest approved version above the installed one, the
+/// permission diff (added permissions are ticked to consent) and the config, starting
+/// from the installation's values.
+async fn upgrade_page(
+    state: &AppState,
+    admin: &Admin,
+    plugin_id: &str,
+    unit: &str,
+    answered: Answered<'_>,
+    status: StatusCode,
+) -> Response {
+    let (current, version, manifest) = match next_version(state, admin, plugin_id, unit).await {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
+    let Answered {
+        ticked,
+        config,
+        refused,
+    } = answered;
+    let config = config.unwrap_or_else(|| ConfigInput::starting(&manifest, &current.config));
     let diff = consent::diff(&current.grants, &manifest.permissions);
     let message = refused.map(|error| refused_message(&diff.added, ticked, error));
     page(
@@ -327,6 +381,7 @@ async fn upgrade_page(
                     h2 { "保留的权限" }
                     ul { @for p in &diff.kept { li { (p.description_zh()) " " code { (p) } } } }
                 }
+                (config_form::fields(&manifest, &config))
                 @if let Some(message) = &message {
                     p.field-error #consent-error { (message) }
                 }
@@ -347,13 +402,17 @@ pub(super) async fn upgrade_form(
         Ok(admin) => admin,
         Err(response) => return *response,
     };
+    let answered = Answered {
+        ticked: &[],
+        config: None,
+        refused: None,
+    };
     upgrade_page(
         &state,
         &admin,
         &plugin_id,
         &query.unit,
-        &[],
-        None,
+        answered,
         StatusCode::OK,
     )
     .await
@@ -372,6 +431,29 @@ pub(super) async fn upgrade(
         Err(response) => return *response,
     };
     let (ticked, version) = ticked(&fields);
+    let (_, _, manifest) = match next_version(&state, &admin, &plugin_id, &unit).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let config = match ConfigInput::read(&manifest, &fields) {
+        Ok(config) => config,
+        Err(input) => {
+            let answered = Answered {
+                ticked: &ticked,
+                config: Some(input),
+                refused: None,
+            };
+            return upgrade_page(
+                &state,
+                &admin,
+                &plugin_id,
+                &unit,
+                answered,
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
     let request = UpgradeRequest {
         plugin_id: plugin_id.clone(),
         unit_code: unit.clone(),
@@ -381,7 +463,7 @@ pub(super) async fn upgrade(
             all_requested: false,
         },
         registry: None,
-        config: Vec::new(),
+        config,
     };
     match run(
         &state,
@@ -394,13 +476,17 @@ pub(super) async fn upgrade(
     {
         Ok(_) => see_other("/admin/installations"),
         Err(error) => {
+            let answered = Answered {
+                ticked: &ticked,
+                config: Some(ConfigInput::typed(&fields)),
+                refused: Some(&error),
+            };
             upgrade_page(
                 &state,
                 &admin,
                 &plugin_id,
                 &unit,
-                &ticked,
-                Some(&error),
+                answered,
                 StatusCode::BAD_REQUEST,
             )
             .await

@@ -29,6 +29,8 @@ pub(super) enum Act {
 pub(super) enum Done {
     Peeked(Version, Box<Manifest>),
     Changed,
+    /// Uninstalled with [`DataChoice::Download`]: the export document to send.
+    Exported(serde_json::Value),
 }
 
 /// Runs `act` on `plugin` at `unit` as user `username`.
@@ -91,7 +93,10 @@ async fn run_here(
         Act::Disable => lifecycle::disable(&lifecycle, plugin, unit).await?,
         Act::Enable => lifecycle::enable(&lifecycle, plugin, unit).await?,
         Act::Uninstall(choice) => {
-            lifecycle::uninstall(&lifecycle, plugin, unit, &choice).await?;
+            let done = lifecycle::uninstall(&lifecycle, plugin, unit, &choice).await?;
+            if let Some(document) = done.export {
+                return Ok(Done::Exported(document));
+            }
         }
     }
     Ok(Done::Changed)

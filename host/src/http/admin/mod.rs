@@ -12,6 +12,7 @@
 //! post with the session cookie; `same_origin` keeps other sites from posting them.
 
 mod audit;
+mod config_form;
 mod installations;
 mod lifecycle;
 mod registry;
@@ -82,10 +83,6 @@ impl Admin {
         self.current.grants.has_role_at(Role::UnitAdmin, unit)
     }
 
-    fn name(&self) -> &str {
-        &self.current.user.display_name
-    }
-
     fn username(&self) -> &str {
         &self.current.user.username
     }
@@ -112,7 +109,7 @@ fn admin(found: Result<CurrentUser, ApiError>, uri: &Uri) -> Result<Admin, Box<R
         return Err(Box::new(respond(
             StatusCode::FORBIDDEN,
             "没有权限",
-            Visitor::SignedIn(&current.user.display_name),
+            Visitor::SignedIn(&current),
             html! {
                 h1 { "没有权限" }
                 p.notice { "管理后台仅供单位管理员使用。" }
@@ -142,7 +139,7 @@ fn page(status: StatusCode, title: &str, admin: &Admin, content: Markup) -> Resp
     respond(
         status,
         title,
-        Visitor::SignedIn(admin.name()),
+        Visitor::SignedIn(&admin.current),
         html! {
             nav.admin aria-label="管理导航" {
                 a href="/admin/" { "管理" }

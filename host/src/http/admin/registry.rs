@@ -1,7 +1,8 @@
 //! `/admin/registry`: the approved plugins of this host's registry, and the consent screen
 //! that installs one at a unit (`/admin/registry/{id}/install?unit=CODE`): every permission
 //! it asks for, in Chinese, to tick; the install goes ahead only when all are ticked — the
-//! rule of `--grant` / `--grant-all-requested`, checked again by `lifecycle::install`.
+//! rule of `--grant` / `--grant-all-requested`, checked again by `lifecycle::install` —
+//! and the config values the manifest declares, as `--config` sets them.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -12,6 +13,7 @@ use semver::Version;
 use serde::Deserialize;
 use wangge_registry::{Manifest, Permission};
 
+use super::config_form::{self, ConfigInput};
 use super::lifecycle::{Act, Done, run};
 use super::{Admin, admin, internal, level_zh, outside, page, see_other};
 use crate::grid::unit_code::level_of;
@@ -112,6 +114,7 @@ struct Consent<'a> {
     version: &'a Version,
     manifest: &'a Manifest,
     ticked: &'a [String],
+    config: &'a ConfigInput,
     message: Option<String>,
 }
 
@@ -158,6 +161,7 @@ fn consent_page(status: StatusCode, admin: &Admin, consent: &Consent<'_>) -> Res
             form.admin method="post" action=(action) {
                 input type="hidden" name="version" value=(consent.version);
                 (permission_list(&manifest.permissions, consent.ticked))
+                (config_form::fields(manifest, consent.config))
                 @if let Some(message) = &consent.message {
                     p.field-error #consent-error { (message) }
                 }
@@ -283,7 +287,7 @@ async fn peek(
     .await
     {
         Ok(Done::Peeked(version, manifest)) => Ok((version, manifest)),
-        Ok(Done::Changed) => Err(Box::new(internal("a peek changed something"))),
+        Ok(_) => Err(Box::new(internal("a peek changed something"))),
         Err(error) => Err(Box::new(refusal(
             StatusCode::NOT_FOUND,
             admin,
@@ -316,27 +320,53 @@ async fn installable(
     }
 }
 
-/// The consent screen for installing `plugin_id` at `unit` (the version [`installable`]
-/// finds, its permissions with `ticked` ticked): a 200, or after a `refused` install a 400
-/// with the reason next to the button.
+/// Where an install screen is: what is installed where, and what the admin has answered.
+struct Target<'a> {
+    plugin_id: &'a str,
+    unit: &'a str,
+    unit_name: &'a str,
+    ticked: &'a [String],
+}
+
+/// Why the screen is shown again after a submit.
+enum Refused<'a> {
+    /// A config value did not fit; the input carries the message.
+    Config(ConfigInput),
+    /// The install was refused (and audited); the config as typed.
+    Install(&'a anyhow::Error, ConfigInput),
+}
+
+/// The consent screen for installing at `target` (the version [`installable`] finds, its
+/// permissions with the ticked ones ticked, its config): a 200, or after a `refused`
+/// install a 400 with the reason next to the field or the button.
 async fn consent_screen(
     state: &AppState,
     admin: &Admin,
-    plugin_id: &str,
-    unit: &str,
-    unit_name: &str,
-    ticked: &[String],
-    refused: Option<&anyhow::Error>,
+    target: &Target<'_>,
+    refused: Option<Refused<'_>>,
 ) -> Response {
+    let Target {
+        plugin_id,
+        unit,
+        unit_name,
+        ticked,
+    } = *target;
     let (version, manifest) = match installable(state, admin, plugin_id, unit, unit_name).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
-    let message = refused.map(|error| refused_message(&manifest.permissions, ticked, error));
     let status = if refused.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
+    };
+    let (config, message) = match refused {
+        None => (ConfigInput::starting(&manifest, &Default::default()), None),
+        Some(Refused::Config(input)) => (input, None),
+        Some(Refused::Install(error, input)) => (
+            input,
+            Some(refused_message(&manifest.permissions, ticked, error)),
+        ),
     };
     consent_page(
         status,
@@ -348,6 +378,7 @@ async fn consent_screen(
             version: &version,
             manifest: &manifest,
             ticked,
+            config: &config,
             message,
         },
     )
@@ -365,7 +396,13 @@ pub(super) async fn consent(
             Ok(found) => found,
             Err(response) => return *response,
         };
-    consent_screen(&state, &admin, &plugin_id, &unit, &unit_name, &[], None).await
+    let target = Target {
+        plugin_id: &plugin_id,
+        unit: &unit,
+        unit_name: &unit_name,
+        ticked: &[],
+    };
+    consent_screen(&state, &admin, &target, None).await
 }
 
 /// The ticked permissions and the version of a consent form.
@@ -418,6 +455,22 @@ pub(super) async fn install(
             Err(response) => return *response,
         };
     let (ticked, version) = ticked(&fields);
+    let target = Target {
+        plugin_id: &plugin_id,
+        unit: &unit,
+        unit_name: &unit_name,
+        ticked: &ticked,
+    };
+    let (_, manifest) = match installable(&state, &admin, &plugin_id, &unit, &unit_name).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let config = match ConfigInput::read(&manifest, &fields) {
+        Ok(config) => config,
+        Err(input) => {
+            return consent_screen(&state, &admin, &target, Some(Refused::Config(input))).await;
+        }
+    };
     let request = InstallRequest {
         plugin_id: plugin_id.clone(),
         unit_code: unit.clone(),
@@ -427,7 +480,7 @@ pub(super) async fn install(
             all_requested: false,
         },
         registry: None,
-        config: Vec::new(),
+        config,
     };
     let error = match run(
         &state,
@@ -442,14 +495,12 @@ pub(super) async fn install(
         Err(error) => error,
     };
     // Refused (and audited as `plugin.install_refused`): the screen again, ticks kept.
+    let typed = ConfigInput::typed(&fields);
     consent_screen(
         &state,
         &admin,
-        &plugin_id,
-        &unit,
-        &unit_name,
-        &ticked,
-        Some(&error),
+        &target,
+        Some(Refused::Install(&error, typed)),
     )
     .await
 }

@@ -22,6 +22,8 @@ use axum::routing::get;
 
 use super::AppState;
 
+pub(super) use page::ROLES;
+
 /// Where `npm ci` in `front/` puts ECharts' browser build.
 pub(crate) const DEFAULT_FRONT_DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

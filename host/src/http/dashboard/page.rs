@@ -29,7 +29,7 @@ use crate::http::portal::required;
 use crate::http::stats_api::{MAX_UNIT_CODE_LEN, TREND_DAYS, child_code_len};
 
 /// Roles that see a unit's dashboard.
-const ROLES: [Role; 2] = [Role::Leader, Role::UnitAdmin];
+pub(crate) const ROLES: [Role; 2] = [Role::Leader, Role::UnitAdmin];
 
 /// Open events looked through for overdue and supervised ones, newest first.
 const OPEN_EVENTS_SCANNED: i64 = 2000;
@@ -63,7 +63,7 @@ pub(super) async fn dashboard(
         Ok(current) => current,
         Err(response) => return *response,
     };
-    let visitor = Visitor::SignedIn(&current.user.display_name);
+    let visitor = Visitor::SignedIn(&current);
     let Some(unit) = query.unit.or_else(|| highest_unit(&current.grants)) else {
         return forbidden(visitor, "您没有领导或单位管理员角色，无法查看统计看板。");
     };

@@ -1,11 +1,14 @@
-//! `/inbox`: the messages plugins sent to the user (as `GET /api/inbox` reads them), with
-//! links to the plugins' pages and a form to mark each unread one read.
+//! `/inbox`: the progress of the user's reports (the workflow's notices: 受理, 派遣, 办结 …,
+//! each linking to the report) and the messages plugins sent to the user (as
+//! `GET /api/inbox` reads them, linking to the plugins' pages), each unread one with a form
+//! to mark it read.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
+use super::reports::action_zh;
 use super::{china_time, not_found, required, respond};
 use crate::http::AppState;
 use crate::http::api_error::ApiError;
@@ -39,12 +42,38 @@ pub(super) async fn list(
         Ok(messages) => messages,
         Err(error) => return internal(error.into()),
     };
+    let notices = match state.db().event_notices(current.user.id, SHOWN).await {
+        Ok(notices) => notices,
+        Err(error) => return internal(error.into()),
+    };
     respond(
         StatusCode::OK,
         "收件箱",
-        Visitor::SignedIn(&current.user.display_name),
+        Visitor::SignedIn(&current),
         html! {
             h1 { "收件箱" }
+            @if !notices.is_empty() {
+                h2 { "上报进展" }
+                ul.items.notices {
+                    @for notice in &notices {
+                        li.unread[notice.read_at.is_none()] id={ "notice-" (notice.id) } {
+                            a href={ "/reports/" (notice.event_id) } { (notice.title) }
+                            " " (action_zh(&notice.action))
+                            " · " span.state { (notice.to_state.name_zh()) }
+                            @if notice.read_at.is_none() { " " span.state { "未读" } }
+                            @if !notice.note.is_empty() { p { (notice.note) } }
+                            small.muted { (china_time(notice.created_at)) }
+                            @if notice.read_at.is_none() {
+                                " "
+                                form.inline method="post" action={ "/inbox/notices/" (notice.id) "/read" } {
+                                    button type="submit" { "标为已读" }
+                                }
+                            }
+                        }
+                    }
+                }
+                h2 { "服务消息" }
+            }
             @if messages.is_empty() {
                 p.notice { "暂无消息。" }
             } @else {
@@ -82,7 +111,7 @@ pub(super) async fn mark_read(
         Ok(current) => current,
         Err(response) => return *response,
     };
-    let visitor = Visitor::SignedIn(&current.user.display_name);
+    let visitor = Visitor::SignedIn(&current);
     let Ok(id) = id.parse::<i64>() else {
         return not_found(visitor);
     };
@@ -93,6 +122,26 @@ pub(super) async fn mark_read(
     match state.db().mark_inbox_read(&reader, id).await {
         Ok(true) => Redirect::to("/inbox").into_response(),
         // Someone else's message looks exactly like a missing one.
+        Ok(false) => not_found(visitor),
+        Err(error) => internal(error.into()),
+    }
+}
+
+pub(super) async fn mark_notice_read(
+    State(state): State<AppState>,
+    found: Result<CurrentUser, ApiError>,
+    Path(id): Path<String>,
+) -> Response {
+    let current = match required(found, &Uri::from_static("/inbox")) {
+        Ok(current) => current,
+        Err(response) => return *response,
+    };
+    let visitor = Visitor::SignedIn(&current);
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(visitor);
+    };
+    match state.db().mark_event_notice_read(current.user.id, id).await {
+        Ok(true) => Redirect::to("/inbox").into_response(),
         Ok(false) => not_found(visitor),
         Err(error) => internal(error.into()),
     }

@@ -10,9 +10,11 @@
 pub(super) mod home;
 mod inbox;
 pub(super) mod reports;
+mod sign_in_code;
 mod signin;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -29,12 +31,24 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/signin", get(signin::form).post(signin::submit))
+        .route(
+            "/signin/code",
+            get(sign_in_code::form).post(sign_in_code::request),
+        )
+        .route("/signin/code/verify", post(sign_in_code::verify))
         .route("/signout", post(signin::sign_out))
-        .route("/report", get(reports::form).post(reports::submit))
+        .route(
+            "/report",
+            get(reports::form)
+                .post(reports::submit)
+                .layer(DefaultBodyLimit::max(reports::MAX_REPORT_BODY_BYTES)),
+        )
         .route("/reports", get(reports::list))
         .route("/reports/{id}", get(reports::detail))
+        .route("/reports/{id}/photo", get(reports::photo))
         .route("/inbox", get(inbox::list))
         .route("/inbox/{id}/read", post(inbox::mark_read))
+        .route("/inbox/notices/{id}/read", post(inbox::mark_notice_read))
 }
 
 /// The signed-in user, or the response that sends the visitor to sign in first (a 303 to
@@ -61,7 +75,7 @@ pub(super) fn required(
 /// The visitor as the navigation shows them.
 fn visitor(found: &Result<CurrentUser, ApiError>) -> Visitor<'_> {
     match found {
-        Ok(current) => Visitor::SignedIn(&current.user.display_name),
+        Ok(current) => Visitor::SignedIn(current),
         Err(_) => Visitor::Anonymous,
     }
 }

@@ -1,39 +1,67 @@
 //! `/report` (report a problem at the user's grid, through the same checks as
-//! `POST /api/events`), `/reports` (what the user reported) and `/reports/{id}` (one of
-//! them with its timeline; anyone else's is a 404).
+//! `POST /api/events`, with an optional photo), `/reports` (what the user reported) and
+//! `/reports/{id}` (one of them with its timeline and photo; anyone else's is a 404, and so
+//! is its photo at `/reports/{id}/photo`).
 
-use axum::Form;
-use axum::extract::{Path, State};
+mod fields;
+mod upload;
+
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use serde::Deserialize;
 use serde_json::json;
 
 use super::{china_time, not_found, required, respond};
 use crate::auth::Role;
+use crate::db::event_photos::NewEventPhoto;
 use crate::db::events::{Category, StoredEvent};
+use crate::grid::custom_fields::FieldsSchema;
+use crate::grid::photo::PhotoError;
 use crate::grid::workflow::TRANSITIONS;
 use crate::http::AppState;
 use crate::http::api_error::ApiError;
 use crate::http::current_user::CurrentUser;
 use crate::http::error_page;
-use crate::http::events_api::{ReportRequest, report_as};
+use crate::http::event_photos::{photo_figure, photo_response};
+use crate::http::events_api::{ReportRequest, category_fields, report_as};
 use crate::http::layout::Visitor;
+pub(super) use upload::MAX_REPORT_BODY_BYTES;
+use upload::{PhotoUpload, read_report};
 
 /// Most reports listed.
 const MAX_LISTED: i64 = 200;
 
-#[derive(Debug, Default, Clone, Deserialize)]
+/// The report form's text fields, as typed.
+#[derive(Debug, Default, Clone)]
 pub(super) struct ReportForm {
-    #[serde(default)]
     category: String,
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     description: String,
-    #[serde(default)]
     address: String,
+    /// The answers to the chosen category's custom fields (`attribute.NAME`).
+    answers: fields::Typed,
+}
+
+impl ReportForm {
+    /// Takes a posted field; names the form does not have are ignored.
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "category" => self.category = value,
+            "title" => self.title = value,
+            "description" => self.description = value,
+            "address" => self.address = value,
+            other => self
+                .answers
+                .extend(fields::typed([(other, value.as_str())])),
+        }
+    }
+}
+
+/// One category the form offers, with its custom fields.
+pub(super) struct Offered {
+    category: Category,
+    fields: Option<FieldsSchema>,
 }
 
 /// The grid a resident reports at: their first `resident` grant.
@@ -46,26 +74,20 @@ fn home_grid(current: &CurrentUser) -> Option<String> {
         .map(|g| g.unit_code.clone())
 }
 
-/// The platform's own categories that need no custom fields: plugins' categories are
-/// reported through the plugins, and this form asks for no category-specific answers.
-async fn own_categories(state: &AppState) -> Result<Vec<Category>, ApiError> {
-    Ok(state
+/// The platform's own categories with their custom fields: plugins' categories are
+/// reported through the plugins' own pages.
+async fn own_categories(state: &AppState) -> Result<Vec<Offered>, ApiError> {
+    state
         .db()
         .event_categories()
         .await?
         .into_iter()
-        .filter(|c| c.owner_plugin.is_none() && !requires_fields(c))
-        .collect())
-}
-
-/// Whether the category's schema requires an answer.
-fn requires_fields(category: &Category) -> bool {
-    category
-        .fields_schema
-        .as_ref()
-        .and_then(|schema| schema.get("required"))
-        .and_then(|required| required.as_array())
-        .is_some_and(|required| !required.is_empty())
+        .filter(|c| c.owner_plugin.is_none())
+        .map(|category| {
+            let fields = category_fields(&category)?;
+            Ok(Offered { category, fields })
+        })
+        .collect()
 }
 
 /// The message next to a field, in Chinese, for what the API's checks refused.
@@ -77,38 +99,62 @@ fn field_message(error: &ApiError) -> Option<(&'static str, &'static str)> {
             "address" => ("address", "地址最多 200 字。"),
             _ => ("category", "请选择问题类别。"),
         }),
+        // The form checks the answers first; this is for a schema the form and the API
+        // read differently.
         ApiError::InvalidAttribute { .. } => {
-            Some(("category", "该类别需要补充信息，请通过相应服务上报。"))
+            Some(("category", "该类别的补充信息有误，请检查后重新提交。"))
         }
         _ => None,
     }
 }
 
+/// The form with `input` filled in and `problem`'s message next to its field (a custom
+/// field's as `attribute.NAME`). The chosen category's custom fields follow its select; a
+/// second button reloads the form with another category's fields without submitting
+/// (no script runs on these pages).
 fn render_form(
     status: StatusCode,
     current: &CurrentUser,
-    categories: &[Category],
+    categories: &[Offered],
     input: &ReportForm,
     problem: Option<(&str, &str)>,
 ) -> Response {
     let error_for = |field: &str| problem.filter(|(f, _)| *f == field).map(|(_, m)| m);
+    let chosen = categories
+        .iter()
+        .find(|c| c.category.code == input.category)
+        .and_then(|c| c.fields.as_ref());
+    let field_problem = problem.and_then(|(field, message)| {
+        let name = field.strip_prefix("attribute.")?;
+        Some((name.to_owned(), message.to_owned()))
+    });
     respond(
         status,
         "上报问题",
-        Visitor::SignedIn(&current.user.display_name),
+        Visitor::SignedIn(current),
         html! {
             h1 { "上报问题" }
             p.muted { "您上报的问题将由所在网格的网格员受理。" }
-            form.portal method="post" action="/report" {
+            form.portal method="post" action="/report" enctype="multipart/form-data" {
                 label {
                     "问题类别"
                     select name="category" required {
                         option value="" { "请选择" }
                         @for c in categories {
+                            @let c = &c.category;
                             option value=(c.code) selected[c.code == input.category] { (c.name) }
                         }
                     }
                     @if let Some(m) = error_for("category") { span.field-error id="category-error" { (m) } }
+                }
+                button.secondary type="submit" formmethod="get" formaction="/report" formnovalidate {
+                    "按所选类别填写补充信息"
+                }
+                @if let Some(schema) = chosen {
+                    fieldset.attributes {
+                        legend { "补充信息" }
+                        (fields::render(schema, &input.answers, field_problem.as_ref()))
+                    }
                 }
                 label {
                     "标题"
@@ -125,6 +171,13 @@ fn render_form(
                     input type="text" name="address" value=(input.address) maxlength="200";
                     @if let Some(m) = error_for("address") { span.field-error id="address-error" { (m) } }
                 }
+                // Last, so a browser sends the text fields before it: they are kept on the
+                // page even when the photo is refused for its size.
+                label {
+                    "照片（选填）"
+                    input type="file" name="photo" accept="image/jpeg,image/png,image/webp";
+                    @if let Some(m) = error_for("photo") { span.field-error id="photo-error" { (m) } }
+                }
                 button type="submit" { "提交" }
             }
         },
@@ -135,7 +188,7 @@ fn not_a_resident(current: &CurrentUser) -> Response {
     respond(
         StatusCode::FORBIDDEN,
         "上报问题",
-        Visitor::SignedIn(&current.user.display_name),
+        Visitor::SignedIn(current),
         html! {
             h1 { "上报问题" }
             p.notice { "您的账号不是居民账号，请通过工作台上报事件。" }
@@ -143,10 +196,13 @@ fn not_a_resident(current: &CurrentUser) -> Response {
     )
 }
 
+/// `/report`, empty or filled in from its query: the form's second button sends what was
+/// typed here to show the chosen category's fields.
 pub(super) async fn form(
     State(state): State<AppState>,
     uri: Uri,
     found: Result<CurrentUser, ApiError>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
     let current = match required(found, &uri) {
         Ok(current) => current,
@@ -155,22 +211,38 @@ pub(super) async fn form(
     if home_grid(&current).is_none() {
         return not_a_resident(&current);
     }
+    let mut input = ReportForm::default();
+    for (name, value) in query {
+        input.set(&name, value);
+    }
     match own_categories(&state).await {
-        Ok(categories) => render_form(
-            StatusCode::OK,
-            &current,
-            &categories,
-            &ReportForm::default(),
-            None,
-        ),
+        Ok(categories) => render_form(StatusCode::OK, &current, &categories, &input, None),
         Err(error) => internal(error),
+    }
+}
+
+/// The status and message for a refused photo.
+fn photo_refusal(photo: &PhotoUpload) -> Option<(StatusCode, &'static str)> {
+    match photo {
+        PhotoUpload::None | PhotoUpload::Photo { .. } => None,
+        PhotoUpload::Refused(PhotoError::TooLarge) => {
+            Some((StatusCode::PAYLOAD_TOO_LARGE, "照片不能超过 5 MB。"))
+        }
+        PhotoUpload::Refused(PhotoError::UnknownType) => Some((
+            StatusCode::BAD_REQUEST,
+            "请上传 JPEG、PNG 或 WebP 格式的照片。",
+        )),
+        PhotoUpload::Broken => Some((
+            StatusCode::BAD_REQUEST,
+            "照片上传未完成，请重新选择后提交。",
+        )),
     }
 }
 
 pub(super) async fn submit(
     State(state): State<AppState>,
     found: Result<CurrentUser, ApiError>,
-    Form(input): Form<ReportForm>,
+    request: Request,
 ) -> Response {
     // A post cannot be repeated after signing in: come back to the empty form instead.
     let current = match required(found, &Uri::from_static("/report")) {
@@ -180,10 +252,25 @@ pub(super) async fn submit(
     let Some(grid) = home_grid(&current) else {
         return not_a_resident(&current);
     };
+    let posted = match read_report(request).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let input = posted.input;
     let categories = match own_categories(&state).await {
         Ok(categories) => categories,
         Err(error) => return internal(error),
     };
+    // The photo is checked before anything is stored: a refused one stores no event.
+    if let Some((status, message)) = photo_refusal(&posted.photo) {
+        return render_form(
+            status,
+            &current,
+            &categories,
+            &input,
+            Some(("photo", message)),
+        );
+    }
     let refuse = |message: (&str, &str)| {
         render_form(
             StatusCode::BAD_REQUEST,
@@ -193,9 +280,19 @@ pub(super) async fn submit(
             Some(message),
         )
     };
-    if !categories.iter().any(|c| c.code == input.category) {
+    let Some(offered) = categories
+        .iter()
+        .find(|c| c.category.code == input.category)
+    else {
         return refuse(("category", "请选择问题类别。"));
-    }
+    };
+    let attributes = match &offered.fields {
+        None => json!({}),
+        Some(schema) => match fields::read(schema, &input.answers) {
+            Ok(attributes) => attributes,
+            Err((name, message)) => return refuse((&format!("attribute.{name}"), &message)),
+        },
+    };
     let request = ReportRequest {
         category: input.category.clone(),
         title: input.title.clone(),
@@ -204,15 +301,32 @@ pub(super) async fn submit(
         latitude: None,
         longitude: None,
         address: Some(input.address.clone()),
-        attributes: json!({}),
+        attributes,
     };
-    match report_as(&state, &current, &request).await {
-        Ok(id) => Redirect::to(&format!("/reports/{id}")).into_response(),
-        Err(error) => match field_message(&error) {
-            Some(message) => refuse(message),
-            None => internal(error),
-        },
+    let id = match report_as(&state, &current, &request).await {
+        Ok(id) => id,
+        Err(error) => {
+            return match field_message(&error) {
+                Some(message) => refuse(message),
+                None => internal(error),
+            };
+        }
+    };
+    if let PhotoUpload::Photo { photo_type, bytes } = &posted.photo {
+        let uploaded_by = format!("user:{}", current.user.username);
+        let photo = NewEventPhoto {
+            event_id: id,
+            content_type: photo_type.content_type(),
+            bytes,
+            uploaded_by: &uploaded_by,
+        };
+        if let Err(error) = state.db().store_event_photo(&photo).await {
+            // The report stands without its photo; the reporter sees the error page.
+            tracing::error!("resident portal: cannot store the photo of event {id}: {error}");
+            return error_page::internal();
+        }
     }
+    Redirect::to(&format!("/reports/{id}")).into_response()
 }
 
 fn internal(error: ApiError) -> Response {
@@ -220,25 +334,24 @@ fn internal(error: ApiError) -> Response {
     error_page::internal()
 }
 
-/// The events `current` reported, newest first, among the latest in their units.
+/// The latest events `current` reported, newest first.
 async fn my_events(state: &AppState, current: &CurrentUser) -> Result<Vec<StoredEvent>, ApiError> {
     let reporter = format!("user:{}", current.user.username);
-    let mut mine: Vec<StoredEvent> = Vec::new();
-    for grant in &current.grants.0 {
-        for event in state
-            .db()
-            .events_under(&grant.unit_code, MAX_LISTED)
-            .await?
-        {
-            if event.reporter.as_deref() == Some(reporter.as_str())
-                && !mine.iter().any(|e| e.id == event.id)
-            {
-                mine.push(event);
-            }
-        }
-    }
-    mine.sort_by_key(|e| std::cmp::Reverse(e.id));
-    Ok(mine)
+    Ok(state.db().events_reported_by(&reporter, MAX_LISTED).await?)
+}
+
+/// Event `id` if `current` reported it; `None` for anyone else's, as for a missing one.
+async fn own_event(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+) -> Result<Option<StoredEvent>, sqlx::Error> {
+    let reporter = format!("user:{}", current.user.username);
+    Ok(state
+        .db()
+        .event(id)
+        .await?
+        .filter(|event| event.reporter.as_deref() == Some(reporter.as_str())))
 }
 
 pub(super) async fn list(
@@ -257,7 +370,7 @@ pub(super) async fn list(
     respond(
         StatusCode::OK,
         "我的上报",
-        Visitor::SignedIn(&current.user.display_name),
+        Visitor::SignedIn(&current),
         html! {
             h1 { "我的上报" }
             @if events.is_empty() {
@@ -301,19 +414,30 @@ pub(super) async fn detail(
         Ok(current) => current,
         Err(response) => return *response,
     };
-    let visitor = Visitor::SignedIn(&current.user.display_name);
+    let visitor = Visitor::SignedIn(&current);
     let Ok(id) = id.parse::<i64>() else {
         return not_found(visitor);
     };
-    let reporter = format!("user:{}", current.user.username);
-    let event = match state.db().event(id).await {
-        Ok(Some(event)) if event.reporter.as_deref() == Some(reporter.as_str()) => event,
+    let event = match own_event(&state, &current, id).await {
+        Ok(Some(event)) => event,
         // Someone else's report looks exactly like a missing one.
-        Ok(_) => return not_found(visitor),
+        Ok(None) => return not_found(visitor),
         Err(error) => return internal(error.into()),
     };
     let timeline = match state.db().event_timeline(id).await {
         Ok(timeline) => timeline,
+        Err(error) => return internal(error.into()),
+    };
+    // The reporter has now seen where the report stands: its inbox notices are read.
+    if let Err(error) = state
+        .db()
+        .mark_event_notices_seen(current.user.id, id)
+        .await
+    {
+        return internal(error.into());
+    }
+    let has_photo = match state.db().has_event_photo(id).await {
+        Ok(has_photo) => has_photo,
         Err(error) => return internal(error.into()),
     };
     respond(
@@ -327,6 +451,7 @@ pub(super) async fn detail(
             @if let Some(address) = &event.address { p.muted { "地址：" (address) } }
             p.muted { "上报时间：" (china_time(event.reported_at)) }
             @if let Some(deadline) = &event.deadline { p.muted { "办理期限：" (deadline) } }
+            @if has_photo { (photo_figure(&format!("/reports/{id}/photo"))) }
             h2 { "办理经过" }
             ol.timeline {
                 @for entry in &timeline {
@@ -340,4 +465,32 @@ pub(super) async fn detail(
             p { a href="/reports" { "返回我的上报" } }
         },
     )
+}
+
+/// `/reports/{id}/photo`: the photo of the user's own report; anyone else's, or a report
+/// without one, is the 404 page.
+pub(super) async fn photo(
+    State(state): State<AppState>,
+    uri: Uri,
+    found: Result<CurrentUser, ApiError>,
+    Path(id): Path<String>,
+) -> Response {
+    let current = match required(found, &uri) {
+        Ok(current) => current,
+        Err(response) => return *response,
+    };
+    let visitor = Visitor::SignedIn(&current);
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(visitor);
+    };
+    match own_event(&state, &current, id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(visitor),
+        Err(error) => return internal(error.into()),
+    }
+    match state.db().event_photo(id).await {
+        Ok(Some(photo)) => photo_response(photo),
+        Ok(None) => not_found(visitor),
+        Err(error) => internal(error.into()),
+    }
 }

@@ -1,5 +1,5 @@
 //! `/signin` and `/signout`: the form version of `POST /api/session`, with the same
-//! password check, throttle and cookie.
+//! password check, throttle and cookie. The one-time code way in is `sign_in_code`.
 
 use axum::Form;
 use axum::extract::{Query, State};
@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::{local_path, respond};
+use super::{encode, local_path, respond};
+use crate::auth::sign_in_code::Delivery;
 use crate::auth::token;
 use crate::http::AppState;
 use crate::http::api_error::ApiError;
@@ -39,7 +40,15 @@ enum Problem {
     Password(&'static str),
 }
 
-fn render(status: StatusCode, username: &str, next: &str, problem: Option<Problem>) -> Response {
+/// The form; with `codes_offered` (`--sign-in-codes` is on) also the way to sign in with a
+/// one-time code instead.
+fn render(
+    status: StatusCode,
+    username: &str,
+    next: &str,
+    problem: Option<Problem>,
+    codes_offered: bool,
+) -> Response {
     let (user_error, password_error) = match problem {
         Some(Problem::Username(text)) => (Some(text), None),
         Some(Problem::Password(text)) => (None, Some(text)),
@@ -66,18 +75,29 @@ fn render(status: StatusCode, username: &str, next: &str, problem: Option<Proble
                 button type="submit" { "登录" }
             }
             p.muted { "请使用网格服务平台为您开通的账号和密码登录。" }
+            @if codes_offered {
+                p { a href={ "/signin/code?next=" (encode(local_path(next))) } { "使用验证码登录" } }
+            }
         },
     )
 }
 
-pub(super) async fn form(Query(query): Query<NextQuery>) -> Response {
-    render(StatusCode::OK, "", &query.next, None)
+pub(super) async fn form(
+    State(state): State<AppState>,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    render(StatusCode::OK, "", &query.next, None, codes_offered(&state))
+}
+
+fn codes_offered(state: &AppState) -> bool {
+    state.sign_in_code_delivery() != Delivery::Off
 }
 
 pub(super) async fn submit(
     State(state): State<AppState>,
     Form(form): Form<SignInForm>,
 ) -> Response {
+    let codes = codes_offered(&state);
     let username = form.username.trim();
     if username.is_empty() {
         return render(
@@ -85,6 +105,7 @@ pub(super) async fn submit(
             username,
             &form.next,
             Some(Problem::Username("请输入用户名。")),
+            codes,
         );
     }
     if form.password.is_empty() {
@@ -93,6 +114,7 @@ pub(super) async fn submit(
             username,
             &form.next,
             Some(Problem::Password("请输入密码。")),
+            codes,
         );
     }
     match open_session(&state, username, form.password.clone()).await {
@@ -110,12 +132,14 @@ pub(super) async fn submit(
             username,
             &form.next,
             Some(Problem::Password("用户名或密码不正确。")),
+            codes,
         ),
         Err(ApiError::TooManyRequests(_)) => render(
             StatusCode::TOO_MANY_REQUESTS,
             username,
             &form.next,
             Some(Problem::Password("登录失败次数过多，请 15 分钟后再试。")),
+            codes,
         ),
         Err(error) => {
             tracing::error!("sign-in form: {error}");

@@ -1,6 +1,7 @@
 //! `/worker/events?unit=…` (the unit's events, urgent ones waiting for acceptance first, as
-//! the API lists them) and `/worker/events/{id}`: the event with its timeline and one form
-//! per action the workflow allows this user now. Posting a form moves the event through the
+//! the API lists them) and `/worker/events/{id}`: the event with its timeline, its photo
+//! (`/worker/events/{id}/photo`, to the same workers) and one form per action the workflow
+//! allows this user now. Posting a form moves the event through the
 //! API's own `act_as` and comes back (303) to the event; a refused action re-renders the
 //! page with the message next to the field, the note kept.
 
@@ -18,6 +19,7 @@ use crate::grid::workflow::actions_from;
 use crate::http::AppState;
 use crate::http::api_error::ApiError;
 use crate::http::current_user::CurrentUser;
+use crate::http::event_photos::{photo_figure, photo_response};
 use crate::http::events_api::{MAX_LIST, act_as, event_in_scope, may_take};
 use crate::http::layout::Visitor;
 use crate::http::portal::reports::action_zh;
@@ -98,11 +100,11 @@ async fn worked_event(
     id: &str,
 ) -> Result<StoredEvent, Response> {
     let Ok(id) = id.parse::<i64>() else {
-        return Err(not_found(Visitor::SignedIn(&current.user.display_name)));
+        return Err(not_found(Visitor::SignedIn(current)));
     };
     match event_in_scope(state, current, id).await {
         Ok(event) if works(current, &event.unit_code) => Ok(event),
-        Ok(_) => Err(not_found(Visitor::SignedIn(&current.user.display_name))),
+        Ok(_) => Err(not_found(Visitor::SignedIn(current))),
         Err(error) => Err(failed(current, error)),
     }
 }
@@ -117,6 +119,10 @@ async fn render(
 ) -> Response {
     let timeline = match state.db().event_timeline(event.id).await {
         Ok(timeline) => timeline,
+        Err(error) => return failed(current, error.into()),
+    };
+    let has_photo = match state.db().has_event_photo(event.id).await {
+        Ok(has_photo) => has_photo,
         Err(error) => return failed(current, error.into()),
     };
     let actions: Vec<_> = actions_from(event.state)
@@ -143,6 +149,7 @@ async fn render(
             p.muted { "上报时间：" (china_time(event.reported_at)) }
             @if let Some(deadline) = &event.deadline { p.muted { "办理期限：" (deadline) } }
             @if let Some(to) = &event.dispatched_to { p.muted { "承办：" (to) } }
+            @if has_photo { (photo_figure(&format!("/worker/events/{}/photo", event.id))) }
             h2 { "办理经过" }
             ol.timeline {
                 @for entry in &timeline {
@@ -201,6 +208,29 @@ pub(super) async fn detail(
     match worked_event(&state, &current, &id).await {
         Ok(event) => render(&state, &current, StatusCode::OK, &event, None).await,
         Err(response) => response,
+    }
+}
+
+/// `/worker/events/{id}/photo`: the event's photo, to whoever may see the event page; a
+/// 404 page for anyone else and for an event without one.
+pub(super) async fn photo(
+    State(state): State<AppState>,
+    uri: Uri,
+    found: Result<CurrentUser, ApiError>,
+    Path(id): Path<String>,
+) -> Response {
+    let current = match worker(found, &uri) {
+        Ok(current) => current,
+        Err(response) => return *response,
+    };
+    let event = match worked_event(&state, &current, &id).await {
+        Ok(event) => event,
+        Err(response) => return response,
+    };
+    match state.db().event_photo(event.id).await {
+        Ok(Some(photo)) => photo_response(photo),
+        Ok(None) => not_found(Visitor::SignedIn(&current)),
+        Err(error) => failed(&current, error.into()),
     }
 }
 

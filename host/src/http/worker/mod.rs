@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/worker/events", get(events::list))
         .route("/worker/events/{id}", get(events::detail).post(events::act))
+        .route("/worker/events/{id}/photo", get(events::photo))
 }
 
 /// The units `current` works: those of their `grid-worker` and `unit-admin` grants, in
@@ -103,7 +104,7 @@ fn page(status: StatusCode, title: &str, current: &CurrentUser, content: Markup)
     respond(
         status,
         title,
-        Visitor::SignedIn(&current.user.display_name),
+        Visitor::SignedIn(current),
         html! {
             nav.worker aria-label="网格工作" {
                 a href="/worker/" { "我的网格" }
@@ -119,7 +120,7 @@ fn forbidden(current: &CurrentUser) -> Response {
     respond(
         StatusCode::FORBIDDEN,
         "没有权限",
-        Visitor::SignedIn(&current.user.display_name),
+        Visitor::SignedIn(current),
         html! {
             h1 { "没有权限" }
             p.notice { "此页面仅供所辖网格的网格员和单位管理员使用。" }
@@ -146,9 +147,7 @@ fn bad_request(current: &CurrentUser) -> Response {
 fn failed(current: &CurrentUser, error: ApiError) -> Response {
     match error {
         ApiError::Forbidden(_) => forbidden(current),
-        ApiError::NotFound(_) => {
-            super::portal::not_found(Visitor::SignedIn(&current.user.display_name))
-        }
+        ApiError::NotFound(_) => super::portal::not_found(Visitor::SignedIn(current)),
         ApiError::Invalid { .. } => bad_request(current),
         other => {
             tracing::error!("worker page: {other}");

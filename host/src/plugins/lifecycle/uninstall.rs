@@ -1,6 +1,7 @@
 //! `wangge plugin uninstall`: removes an installation after its `lifecycle.uninstall` hook,
 //! doing with its data what the administrator chose — keep it for a reinstall at the same
-//! unit, export it to a JSON file (and then remove it), or purge it.
+//! unit, export it to a JSON file or hand it back for a download (and then remove it), or
+//! purge it.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ pub enum DataChoice {
     Keep,
     /// Written to this JSON file (which must not exist), then removed.
     Export(PathBuf),
+    /// Returned as [`Uninstalled::export`] (the admin console sends it as a download), then
+    /// removed.
+    Download,
     /// Removed.
     Purge,
 }
@@ -47,6 +51,7 @@ impl DataChoice {
         match self {
             Self::Keep => "keep",
             Self::Export(_) => "export",
+            Self::Download => "download",
             Self::Purge => "purge",
         }
     }
@@ -62,6 +67,8 @@ pub struct Uninstalled {
     /// The uninstall hook's failure, if it failed (the uninstall went on regardless: an
     /// administrator must be able to remove a broken plugin).
     pub hook_failure: Option<String>,
+    /// The export document, for [`DataChoice::Download`].
+    pub export: Option<Value>,
 }
 
 /// Uninstalls `plugin_id` at `unit_code`. Audited either way.
@@ -109,6 +116,7 @@ async fn uninstall_checked(
         }
     };
     let entries = db.storage_entries(row.id).await?;
+    let mut export = None;
     match data {
         DataChoice::Keep => {
             if !db
@@ -124,7 +132,11 @@ async fn uninstall_checked(
                 entries.len(),
                 path.display()
             ));
-            write_export(path, &row, &entries)?;
+            write_export(path, &export_document(&row, &entries))?;
+            db.delete_installation(row.id).await?;
+        }
+        DataChoice::Download => {
+            export = Some(export_document(&row, &entries));
             db.delete_installation(row.id).await?;
         }
         DataChoice::Purge => db.delete_installation(row.id).await?,
@@ -151,6 +163,7 @@ async fn uninstall_checked(
         version: row.version,
         keys: entries.len(),
         hook_failure,
+        export,
     })
 }
 
@@ -180,11 +193,7 @@ async fn uninstall_hook(lifecycle: &Lifecycle<'_>, row: &InstallationRow) -> any
 
 /// The export: the installation and every key, its value as `text` when it is UTF-8 and
 /// as `base64` otherwise, so the file reads plainly and still round-trips any bytes.
-fn write_export(
-    path: &Path,
-    row: &InstallationRow,
-    entries: &[(String, Vec<u8>)],
-) -> anyhow::Result<()> {
+fn export_document(row: &InstallationRow, entries: &[(String, Vec<u8>)]) -> Value {
     let entries: Vec<Value> = entries
         .iter()
         .map(|(key, value)| match std::str::from_utf8(value) {
@@ -195,15 +204,19 @@ fn write_export(
             }),
         })
         .collect();
-    let document = json!({
+    json!({
         "plugin": row.plugin_id,
         "version": row.version,
         "unit": row.unit_code,
         "installation": row.id,
         "exported_at_ms": now_ms(),
         "entries": entries,
-    });
-    let text = serde_json::to_string_pretty(&document)?;
+    })
+}
+
+/// Writes `document` to `path`, which must not exist.
+fn write_export(path: &Path, document: &Value) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(document)?;
     // create_new: never overwrite a file; sync before the data is deleted.
     let mut file = std::fs::OpenOptions::new()
         .write(true)
