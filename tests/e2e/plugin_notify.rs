@@ -2,7 +2,7 @@
 //! inbox of the user linked to that resident and nobody else's; a message to a grid reaches
 //! that grid's workers only; residents and grids outside the street are not found and
 //! nothing is stored; malformed messages are refused naming the field; inboxes are read and
-//! marked read through `/api/inbox`, each user's own only.
+//! marked read through `/api/inbox`, each user's own only, with read marks per reader.
 
 use serde_json::Value;
 use wangge_tests::{Server, TEST_PASSWORD, Workspace, form_encode, pre_answer};
@@ -57,6 +57,7 @@ async fn plugin_messages_reach_the_right_inboxes_only() {
     workspace.add_user("zhang", "张建国", &[("resident", GRID)]);
     workspace.add_user("li", "李秀英", &[("resident", GRID)]);
     workspace.add_user("worker1", "第一网格网格员", &[("grid-worker", GRID)]);
+    workspace.add_user("partner1", "第一网格专职网格员", &[("grid-worker", GRID)]);
     workspace.add_user(
         "worker2",
         "第二网格网格员",
@@ -218,6 +219,26 @@ async fn plugin_messages_reach_the_right_inboxes_only() {
         .await;
     assert_eq!(status, 204);
     assert_eq!(inbox(&server, &zhang_token).await[0]["read"], true);
+
+    // A grid's message: one worker marking it read leaves it unread for the other.
+    let partner1_token = server.sign_in("partner1", TEST_PASSWORD).await;
+    let grid_message = worker1s[0]["id"].as_i64().expect("id");
+    let (status, _) = server
+        .api(
+            &worker1_token,
+            "POST",
+            &format!("/api/inbox/{grid_message}/read"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(inbox(&server, &worker1_token).await[0]["read"], true);
+    let partners = inbox(&server, &partner1_token).await;
+    assert_eq!(partners[0]["id"], grid_message);
+    assert_eq!(
+        partners[0]["read"], false,
+        "read marks are each reader's own"
+    );
 
     let (status, body) = server
         .api(&zhang_token, "GET", "/api/inbox?limit=0", Value::Null)

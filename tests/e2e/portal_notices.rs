@@ -1,7 +1,7 @@
 //! The workflow's notices in the resident's inbox, end to end: each move of a resident's
 //! report by a worker (受理 with its note, 派遣) shows under 上报进展 linking to the report,
 //! unread until marked read (only by its user) or until the report is opened; other
-//! residents see none of it. (That a reporter's own moves notify nobody is checked in
+//! residents see none of it. `/api/notices` lists and marks the same notices. (That a reporter's own moves notify nobody is checked in
 //! `host/src/db/event_notices.rs`.)
 
 use serde_json::{Value, json};
@@ -96,8 +96,50 @@ async fn moves_of_my_report_by_others_arrive_in_my_inbox() {
     assert_eq!(ids.len(), 2, "{}", inbox.body);
     assert!(ids[0] > ids[1], "newest first: {ids:?}");
     assert!(inbox.body.contains("已派遣") && inbox.body.contains("未读"));
+
+    // The API: the same notices, newest first, paged; marking one read is the user's own.
+    let (status, page) = server
+        .api(&zhang, "GET", "/api/notices?limit=1", Value::Null)
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let newest = &page["notices"][0];
+    assert_eq!(newest["id"], ids[0]);
+    assert_eq!(
+        (&newest["event"], &newest["action"], &newest["state"]),
+        (&json!(id), &json!("dispatch"), &json!("dispatched"))
+    );
+    assert_eq!(newest["title"], "楼上噪音扰民");
+    assert_eq!(newest["read"], false);
+    assert_eq!(page["next_before"], ids[0]);
+    let (_, older) = server
+        .api(
+            &zhang,
+            "GET",
+            &format!("/api/notices?before={}", ids[0]),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(older["notices"][0]["id"], ids[1]);
+    assert_eq!(older["notices"][0]["note"], "已联系物业");
+    assert_eq!(older["notices"][0]["read"], true);
+    assert_eq!(older["next_before"], Value::Null);
+    let (status, _) = server
+        .api(&li, "GET", "/api/notices?limit=0", Value::Null)
+        .await;
+    assert_eq!(status, 400);
+    let (status, li_page) = server.api(&li, "GET", "/api/notices", Value::Null).await;
+    assert_eq!(status, 200);
+    assert_eq!(li_page["notices"], json!([]));
+    let read_path = format!("/api/notices/{}/read", ids[0]);
+    let (status, _) = server.api(&li, "POST", &read_path, Value::Null).await;
+    assert_eq!(status, 404, "not li's");
+    assert_eq!(server.get("/api/notices").await.status, 401);
+
+    // Opening the report marks its notices read.
     let report = server.page_as(&zhang, &format!("/reports/{id}")).await;
     assert_eq!(report.status, 200, "{}", report.body);
     let inbox = server.page_as(&zhang, "/inbox").await;
     assert!(!inbox.body.contains("未读"), "{}", inbox.body);
+    let (_, page) = server.api(&zhang, "GET", "/api/notices", Value::Null).await;
+    assert_eq!(page["notices"][0]["read"], true);
 }

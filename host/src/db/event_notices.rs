@@ -64,14 +64,20 @@ pub(super) async fn notify_reporter(
 }
 
 impl Db {
-    /// Up to `limit` of user `user_id`'s notices, newest first.
-    pub async fn event_notices(&self, user_id: i64, limit: i64) -> sqlx::Result<Vec<EventNotice>> {
+    /// Up to `limit` of user `user_id`'s notices with an id below `before`, newest first.
+    pub async fn event_notices(
+        &self,
+        user_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<EventNotice>> {
         let rows = sqlx::query(
             "SELECT n.id, n.event_id, e.title, n.action, n.to_state, n.note, n.created_at, \
              n.read_at FROM event_notices n JOIN events e ON e.id = n.event_id \
-             WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
+             WHERE n.user_id = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3",
         )
         .bind(user_id)
+        .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
@@ -174,7 +180,7 @@ mod tests {
         )
         .await;
         take(&db, theirs, EventState::Reported, "reject", "user:wang").await;
-        let notices = db.event_notices(li, 10).await.expect("notices");
+        let notices = db.event_notices(li, None, 10).await.expect("notices");
         assert_eq!(notices.len(), 1, "{notices:?}");
         let notice = &notices[0];
         assert_eq!(
@@ -186,7 +192,12 @@ mod tests {
             ("垃圾未清运", "已安排清运")
         );
         assert_eq!(notice.read_at, None);
-        assert!(db.event_notices(wang, 10).await.expect("none").is_empty());
+        assert!(
+            db.event_notices(wang, None, 10)
+                .await
+                .expect("none")
+                .is_empty()
+        );
 
         // Read: by id for its user only; or every notice of an event the user opened.
         assert!(
@@ -200,13 +211,19 @@ mod tests {
                 .expect("li's")
         );
         take(&db, mine, EventState::Accepted, "dispatch", "user:worker").await;
-        let newest = db.event_notices(li, 10).await.expect("notices");
+        let newest = db.event_notices(li, None, 10).await.expect("notices");
         assert_eq!(newest.len(), 2);
         assert_eq!(newest[0].action, "dispatch");
         assert!(newest[0].read_at.is_none() && newest[1].read_at.is_some());
         db.mark_event_notices_seen(li, mine).await.expect("seen");
-        let seen = db.event_notices(li, 10).await.expect("notices");
+        let seen = db.event_notices(li, None, 10).await.expect("notices");
         assert!(seen.iter().all(|n| n.read_at.is_some()), "{seen:?}");
+        // Keyset pages: below the newest, the older one.
+        let older = db
+            .event_notices(li, Some(seen[0].id), 10)
+            .await
+            .expect("older");
+        assert_eq!(older, seen[1..]);
     }
 
     on_both_engines!(scenarios, sqlite_event_notices, postgres_event_notices);

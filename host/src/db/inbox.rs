@@ -82,14 +82,17 @@ pub struct InboxRow {
     pub plugin_id: String,
     /// When it was sent, ms since the epoch.
     pub created_at: i64,
-    /// When it was first marked read.
+    /// When the reader first marked it read (each reader has their own).
     pub read_at: Option<i64>,
 }
 
 /// Whose inbox is read: the messages to one resident, and those to the grid workers of the
-/// grids under some unit codes. Built from the signed-in user's link and grants.
+/// grids under some unit codes, as one user reads them (read state is per user). Built
+/// from the signed-in user's link and grants.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InboxReader {
+    /// The user reading, whose read marks are shown and set.
+    pub user_id: i64,
     /// The linked resident, if the user reads a resident's inbox.
     pub resident_id: Option<i64>,
     /// Unit codes of the user's `grid-worker` grants; a grant reaches every grid below it.
@@ -214,14 +217,17 @@ impl Db {
         if reader.is_empty() {
             return Ok(Vec::new());
         }
-        let (condition, binds) = reader.condition(3);
+        let (condition, binds) = reader.condition(4);
         let sql = format!(
-            "SELECT id, title, body, link, plugin_id, created_at, read_at FROM inbox_messages \
-             WHERE id < $1 AND {condition} ORDER BY id DESC LIMIT $2"
+            "SELECT m.id, m.title, m.body, m.link, m.plugin_id, m.created_at, r.read_at \
+             FROM inbox_messages m \
+             LEFT JOIN inbox_reads r ON r.message_id = m.id AND r.user_id = $3 \
+             WHERE m.id < $1 AND {condition} ORDER BY m.id DESC LIMIT $2"
         );
         let query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(before.unwrap_or(i64::MAX))
-            .bind(limit);
+            .bind(limit)
+            .bind(reader.user_id);
         let rows = bind_all(query, binds).fetch_all(self.pool()).await?;
         rows.iter()
             .map(|row| {
@@ -238,22 +244,33 @@ impl Db {
             .collect()
     }
 
-    /// Marks message `id` read if it is in `reader`'s inbox, keeping the first read time.
-    /// False if there is no such message in that inbox (someone else's looks the same).
+    /// Marks message `id` read for `reader`'s user if it is in their inbox, keeping the
+    /// first read time; other readers of the same message are untouched. False if there is
+    /// no such message in that inbox (someone else's looks the same).
     pub async fn mark_inbox_read(&self, reader: &InboxReader, id: i64) -> sqlx::Result<bool> {
         if reader.is_empty() {
             return Ok(false);
         }
-        let (condition, binds) = reader.condition(3);
-        let sql = format!(
-            "UPDATE inbox_messages SET read_at = COALESCE(read_at, $1) \
-             WHERE id = $2 AND {condition}"
-        );
-        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(now_ms())
-            .bind(id);
-        let done = bind_all(query, binds).execute(self.pool()).await?;
-        Ok(done.rows_affected() == 1)
+        let (condition, binds) = reader.condition(2);
+        let sql = format!("SELECT id FROM inbox_messages WHERE id = $1 AND {condition}");
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id);
+        if bind_all(query, binds)
+            .fetch_optional(self.pool())
+            .await?
+            .is_none()
+        {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO inbox_reads (message_id, user_id, read_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (message_id, user_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(reader.user_id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(true)
     }
 
     /// Links user `user_id` to resident `resident_id` (replacing any earlier link). False if
@@ -410,7 +427,12 @@ mod tests {
                 .expect("stored");
         }
 
+        let mut users = Vec::new();
+        for name in ["reader-zhang", "reader-wang", "reader-zhao", "reader-li"] {
+            users.push(db.create_user(name, name, "x").await.expect("user").id);
+        }
         let resident = InboxReader {
+            user_id: users[0],
             resident_id: Some(zhang),
             grid_prefixes: Vec::new(),
         };
@@ -425,6 +447,7 @@ mod tests {
         assert_eq!(page[0].read_at, None);
 
         let grid_worker = InboxReader {
+            user_id: users[1],
             resident_id: None,
             grid_prefixes: vec![GRID.to_owned()],
         };
@@ -432,6 +455,7 @@ mod tests {
         assert_eq!(titles(&page), ["第一网格"], "a sibling grid's stays out");
 
         let community_worker = InboxReader {
+            user_id: users[3],
             resident_id: Some(li),
             grid_prefixes: vec!["420202001001".to_owned()],
         };
@@ -467,6 +491,23 @@ mod tests {
             db.inbox_page(&resident, None, 10).await.expect("page")[0].read_at,
             first_read,
             "the first read time is kept"
+        );
+        // A grid message read by one of the grid's workers is still unread for another.
+        let other_worker = InboxReader {
+            user_id: users[2],
+            ..grid_worker.clone()
+        };
+        let grids = db.inbox_page(&grid_worker, None, 10).await.expect("page")[0].id;
+        assert!(db.mark_inbox_read(&grid_worker, grids).await.expect("mark"));
+        assert!(
+            db.inbox_page(&grid_worker, None, 10).await.expect("page")[0]
+                .read_at
+                .is_some()
+        );
+        assert_eq!(
+            db.inbox_page(&other_worker, None, 10).await.expect("page")[0].read_at,
+            None,
+            "read marks are each reader's own"
         );
 
         // Five sent by plugin:notifier#1 so far: a limit of six lets one more through.

@@ -48,6 +48,7 @@ pub(super) async fn reader_of(
         .map(|g| g.unit_code.clone())
         .collect();
     Ok(InboxReader {
+        user_id: current.user.id,
         resident_id,
         grid_prefixes,
     })
@@ -67,13 +68,7 @@ async fn list(
     current: CurrentUser,
     Query(query): Query<InboxQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::Invalid {
-            field: "limit",
-            problem: format!("expected 1 to {MAX_PAGE}, got {limit}"),
-        });
-    }
+    let limit = page_limit(query.limit)?;
     let reader = reader_of(&state, &current).await?;
     let rows = state.db().inbox_page(&reader, query.before, limit).await?;
     let next_before = (rows.len() as i64 == limit)
@@ -98,6 +93,19 @@ async fn list(
     Ok(Json(
         json!({ "messages": messages, "next_before": next_before }),
     ))
+}
+
+/// The page size `limit` asks for (default 50), or the 400 for one outside 1 to 100. Shared
+/// with `/api/notices`.
+pub(super) fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::Invalid {
+            field: "limit",
+            problem: format!("expected 1 to {MAX_PAGE}, got {limit}"),
+        });
+    }
+    Ok(limit)
 }
 
 async fn mark_read(

@@ -12,6 +12,7 @@ mod events_api;
 mod houses_api;
 mod inbox_api;
 pub mod layout;
+mod notices_api;
 mod open311;
 mod openapi;
 mod ops;
@@ -149,6 +150,7 @@ pub fn app(state: AppState) -> Router {
         .merge(stats_api::router())
         .merge(warnings_api::router())
         .merge(inbox_api::router())
+        .merge(notices_api::router())
         .merge(audit_api::router())
         .merge(openapi::router())
         .merge(crate::registry_service::http::router())

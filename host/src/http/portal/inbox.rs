@@ -42,7 +42,7 @@ pub(super) async fn list(
         Ok(messages) => messages,
         Err(error) => return internal(error.into()),
     };
-    let notices = match state.db().event_notices(current.user.id, SHOWN).await {
+    let notices = match state.db().event_notices(current.user.id, None, SHOWN).await {
         Ok(notices) => notices,
         Err(error) => return internal(error.into()),
     };

@@ -340,18 +340,27 @@ async fn my_events(state: &AppState, current: &CurrentUser) -> Result<Vec<Stored
     Ok(state.db().events_reported_by(&reporter, MAX_LISTED).await?)
 }
 
-/// Event `id` if `current` reported it; `None` for anyone else's, as for a missing one.
-async fn own_event(
+/// The signed-in user and their own report `id` (the path segment), or the response
+/// instead: sign in first, or the 404 page, since someone else's report looks exactly like
+/// a missing one.
+async fn own_report(
     state: &AppState,
-    current: &CurrentUser,
-    id: i64,
-) -> Result<Option<StoredEvent>, sqlx::Error> {
+    found: Result<CurrentUser, ApiError>,
+    uri: &Uri,
+    id: &str,
+) -> Result<(CurrentUser, StoredEvent), Box<Response>> {
+    let current = required(found, uri)?;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(Box::new(not_found(Visitor::SignedIn(&current))));
+    };
     let reporter = format!("user:{}", current.user.username);
-    Ok(state
-        .db()
-        .event(id)
-        .await?
-        .filter(|event| event.reporter.as_deref() == Some(reporter.as_str())))
+    match state.db().event(id).await {
+        Ok(Some(event)) if event.reporter.as_deref() == Some(reporter.as_str()) => {
+            Ok((current, event))
+        }
+        Ok(_) => Err(Box::new(not_found(Visitor::SignedIn(&current)))),
+        Err(error) => Err(Box::new(internal(error.into()))),
+    }
 }
 
 pub(super) async fn list(
@@ -410,20 +419,11 @@ pub(super) async fn detail(
     found: Result<CurrentUser, ApiError>,
     Path(id): Path<String>,
 ) -> Response {
-    let current = match required(found, &uri) {
-        Ok(current) => current,
+    let (current, event) = match own_report(&state, found, &uri, &id).await {
+        Ok(found) => found,
         Err(response) => return *response,
     };
-    let visitor = Visitor::SignedIn(&current);
-    let Ok(id) = id.parse::<i64>() else {
-        return not_found(visitor);
-    };
-    let event = match own_event(&state, &current, id).await {
-        Ok(Some(event)) => event,
-        // Someone else's report looks exactly like a missing one.
-        Ok(None) => return not_found(visitor),
-        Err(error) => return internal(error.into()),
-    };
+    let (visitor, id) = (Visitor::SignedIn(&current), event.id);
     let timeline = match state.db().event_timeline(id).await {
         Ok(timeline) => timeline,
         Err(error) => return internal(error.into()),
@@ -475,22 +475,13 @@ pub(super) async fn photo(
     found: Result<CurrentUser, ApiError>,
     Path(id): Path<String>,
 ) -> Response {
-    let current = match required(found, &uri) {
-        Ok(current) => current,
+    let (current, event) = match own_report(&state, found, &uri, &id).await {
+        Ok(found) => found,
         Err(response) => return *response,
     };
-    let visitor = Visitor::SignedIn(&current);
-    let Ok(id) = id.parse::<i64>() else {
-        return not_found(visitor);
-    };
-    match own_event(&state, &current, id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return not_found(visitor),
-        Err(error) => return internal(error.into()),
-    }
-    match state.db().event_photo(id).await {
+    match state.db().event_photo(event.id).await {
         Ok(Some(photo)) => photo_response(photo),
-        Ok(None) => not_found(visitor),
+        Ok(None) => not_found(Visitor::SignedIn(&current)),
         Err(error) => internal(error.into()),
     }
 }
