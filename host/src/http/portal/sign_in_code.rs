@@ -17,6 +17,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::signin::username_field;
 use super::{encode, local_path, respond};
 use crate::auth::sign_in_code::{self, CODE_LIFETIME_MS, Delivery, RESEND_INTERVAL_MS};
 use crate::db::audit::AuditEntry;
@@ -95,11 +96,7 @@ fn request_page(
             h1 { "验证码登录" }
             form.portal method="post" action="/signin/code" {
                 input type="hidden" name="next" value=(local_path(next));
-                label {
-                    "用户名"
-                    input type="text" name="username" value=(username) autocomplete="username" required;
-                    @if let Some(text) = user_error { span.field-error id="username-error" { (text) } }
-                }
+                (username_field(username, user_error))
                 button type="submit" { "获取验证码" }
             }
             (password_link(next))
@@ -128,11 +125,7 @@ fn code_page(
             }
             form.portal method="post" action="/signin/code/verify" {
                 input type="hidden" name="next" value=(next);
-                label {
-                    "用户名"
-                    input type="text" name="username" value=(username) autocomplete="username" required;
-                    @if let Some(text) = user_error { span.field-error id="username-error" { (text) } }
-                }
+                (username_field(username, user_error))
                 label {
                     "验证码"
                     input type="text" name="code" value=(code) inputmode="numeric"

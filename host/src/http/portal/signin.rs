@@ -5,7 +5,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{encode, local_path, respond};
@@ -62,11 +62,7 @@ fn render(
             h1 { "登录" }
             form.portal method="post" action="/signin" {
                 input type="hidden" name="next" value=(local_path(next));
-                label {
-                    "用户名"
-                    input type="text" name="username" value=(username) autocomplete="username" required;
-                    @if let Some(text) = user_error { span.field-error id="username-error" { (text) } }
-                }
+                (username_field(username, user_error))
                 label {
                     "密码"
                     input type="password" name="password" autocomplete="current-password" required;
@@ -80,6 +76,17 @@ fn render(
             }
         },
     )
+}
+
+/// The username input with `error` next to it; shared by both ways of signing in.
+pub(super) fn username_field(username: &str, error: Option<&str>) -> Markup {
+    html! {
+        label {
+            "用户名"
+            input type="text" name="username" value=(username) autocomplete="username" required;
+            @if let Some(text) = error { span.field-error id="username-error" { (text) } }
+        }
+    }
 }
 
 pub(super) async fn form(
