@@ -17,7 +17,7 @@ use axum::routing::get;
 use hdrhistogram::Histogram;
 use maud::PreEscaped;
 use wangge_host::config::{LimitArgs, StorageArgs};
-use wangge_host::http::layout::page;
+use wangge_host::http::layout::{Visitor, page_for};
 use wangge_host::http::{AppState, app};
 use wangge_host::plugins::{AddOptions, Catalog, add_local_plugin};
 use wangge_host::runtime::bindings::{Caller, Level, Request, Unit};
@@ -146,7 +146,14 @@ async fn main() -> anyhow::Result<()> {
     let state = AppState::new(host.db, host.runtime, host.metrics, catalog, host.calendar);
     let router = app(state).route(
         "/native/about",
-        get(|| async { page("关于", PreEscaped(ABOUT_HTML.to_owned())) }),
+        get(|| async {
+            // As the host frames a plugin page for an anonymous visitor: with 登录.
+            page_for(
+                "关于",
+                Visitor::Anonymous,
+                PreEscaped(ABOUT_HTML.to_owned()),
+            )
+        }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
