@@ -7,7 +7,7 @@
 
 use reqwest::Response;
 use serde_json::json;
-use wangge_tests::{Page, Server, TEST_PASSWORD, Workspace, form_encode};
+use wangge_tests::{Page, Server, TEST_PASSWORD, Workspace};
 
 const GRID: &str = "420202001001001";
 
@@ -49,46 +49,16 @@ fn assert_page(page: &Page, what: &str) {
     );
 }
 
-async fn get_with(server: &Server, cookie: Option<&str>, path: &str) -> Page {
-    let mut request = server.client().get(format!("{}{path}", server.base()));
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    Page::read(request.send().await.expect("GET")).await
-}
-
-/// POSTs a form with the session cookie (if any) and `origin` (if any).
-async fn post_form(
-    server: &Server,
-    cookie: Option<&str>,
-    origin: Option<&str>,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> Page {
-    let mut request = server
-        .client()
-        .post(format!("{}{path}", server.base()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form_encode(fields));
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    if let Some(origin) = origin {
-        request = request.header("origin", origin);
-    }
-    Page::read(request.send().await.expect("POST")).await
-}
-
 /// Signs in through the form and returns the `name=value` cookie pair.
 async fn sign_in_form(server: &Server, username: &str) -> String {
-    let page = post_form(
-        server,
-        None,
-        None,
-        "/signin",
-        &[("username", username), ("password", TEST_PASSWORD)],
-    )
-    .await;
+    let page = server
+        .post_form_with(
+            None,
+            None,
+            "/signin",
+            &[("username", username), ("password", TEST_PASSWORD)],
+        )
+        .await;
     assert_eq!(page.status, 303, "{}", page.body);
     cookie_of(&page)
 }
@@ -132,42 +102,42 @@ async fn sign_in_form_next_and_protected_pages() {
         form.body
     );
 
-    let empty = post_form(
-        &server,
-        None,
-        None,
-        "/signin",
-        &[("username", ""), ("password", "x")],
-    )
-    .await;
+    let empty = server
+        .post_form_with(
+            None,
+            None,
+            "/signin",
+            &[("username", ""), ("password", "x")],
+        )
+        .await;
     assert_eq!(empty.status, 400);
     assert!(
         empty.body.contains("id=\"username-error\""),
         "{}",
         empty.body
     );
-    let no_password = post_form(
-        &server,
-        None,
-        None,
-        "/signin",
-        &[("username", "zhang"), ("password", "")],
-    )
-    .await;
+    let no_password = server
+        .post_form_with(
+            None,
+            None,
+            "/signin",
+            &[("username", "zhang"), ("password", "")],
+        )
+        .await;
     assert_eq!(no_password.status, 400);
     assert!(no_password.body.contains("id=\"password-error\""));
-    let wrong = post_form(
-        &server,
-        None,
-        None,
-        "/signin",
-        &[
-            ("username", "zhang"),
-            ("password", "wrong"),
-            ("next", "/reports"),
-        ],
-    )
-    .await;
+    let wrong = server
+        .post_form_with(
+            None,
+            None,
+            "/signin",
+            &[
+                ("username", "zhang"),
+                ("password", "wrong"),
+                ("next", "/reports"),
+            ],
+        )
+        .await;
     assert_eq!(wrong.status, 401);
     assert_page(&wrong, "failed sign-in");
     assert!(wrong.body.contains("用户名或密码不正确"), "{}", wrong.body);
@@ -178,18 +148,18 @@ async fn sign_in_form_next_and_protected_pages() {
     );
     assert!(wrong.header("set-cookie").is_empty());
 
-    let signed_in = post_form(
-        &server,
-        None,
-        None,
-        "/signin",
-        &[
-            ("username", "zhang"),
-            ("password", TEST_PASSWORD),
-            ("next", "/reports?x=1"),
-        ],
-    )
-    .await;
+    let signed_in = server
+        .post_form_with(
+            None,
+            None,
+            "/signin",
+            &[
+                ("username", "zhang"),
+                ("password", TEST_PASSWORD),
+                ("next", "/reports?x=1"),
+            ],
+        )
+        .await;
     assert_eq!(signed_in.status, 303, "{}", signed_in.body);
     assert_eq!(location(&signed_in), "/reports?x=1");
     let cookie = cookie_of(&signed_in);
@@ -198,40 +168,40 @@ async fn sign_in_form_next_and_protected_pages() {
         "https://evil.example/",
         "/\\evil.example",
     ] {
-        let page = post_form(
-            &server,
-            None,
-            None,
-            "/signin",
-            &[
-                ("username", "li"),
-                ("password", TEST_PASSWORD),
-                ("next", foreign),
-            ],
-        )
-        .await;
+        let page = server
+            .post_form_with(
+                None,
+                None,
+                "/signin",
+                &[
+                    ("username", "li"),
+                    ("password", TEST_PASSWORD),
+                    ("next", foreign),
+                ],
+            )
+            .await;
         assert_eq!((page.status, location(&page)), (303, "/"), "{foreign}");
     }
 
-    let expired_post = post_form(
-        &server,
-        Some("wangge_session=expired"),
-        Some(server.base()),
-        "/report",
-        &[("title", "x")],
-    )
-    .await;
+    let expired_post = server
+        .post_form_with(
+            Some("wangge_session=expired"),
+            Some(server.base()),
+            "/report",
+            &[("title", "x")],
+        )
+        .await;
     assert_eq!(
         (expired_post.status, location(&expired_post)),
         (303, "/signin?next=/report")
     );
 
-    let reports = get_with(&server, Some(&cookie), "/reports").await;
+    let reports = server.get_with_cookie(Some(&cookie), "/reports").await;
     assert_eq!(reports.status, 200);
     assert_page(&reports, "my reports");
     assert!(reports.body.contains("我的上报") && reports.body.contains("退出"));
 
-    let home = get_with(&server, Some(&cookie), "/").await;
+    let home = server.get_with_cookie(Some(&cookie), "/").await;
     assert_page(&home, "home");
     assert!(home.body.contains("我的社区服务"), "{}", home.body);
     assert!(
@@ -247,31 +217,33 @@ async fn sign_in_form_next_and_protected_pages() {
     assert_page(&anonymous, "public home");
     assert!(anonymous.body.contains("社区服务") && anonymous.body.contains("href=\"/signin\""));
 
-    let out = post_form(&server, Some(&cookie), Some(server.base()), "/signout", &[]).await;
+    let out = server
+        .post_form_with(Some(&cookie), Some(server.base()), "/signout", &[])
+        .await;
     assert_eq!((out.status, location(&out)), (303, "/"));
     assert!(out.header("set-cookie").contains("Max-Age=0"));
-    let after = get_with(&server, Some(&cookie), "/reports").await;
+    let after = server.get_with_cookie(Some(&cookie), "/reports").await;
     assert_eq!(after.status, 303, "the session is gone");
 
     for _ in 0..5 {
-        let page = post_form(
-            &server,
+        let page = server
+            .post_form_with(
+                None,
+                None,
+                "/signin",
+                &[("username", "li"), ("password", "bad")],
+            )
+            .await;
+        assert_eq!(page.status, 401);
+    }
+    let throttled = server
+        .post_form_with(
             None,
             None,
             "/signin",
-            &[("username", "li"), ("password", "bad")],
+            &[("username", "li"), ("password", TEST_PASSWORD)],
         )
         .await;
-        assert_eq!(page.status, 401);
-    }
-    let throttled = post_form(
-        &server,
-        None,
-        None,
-        "/signin",
-        &[("username", "li"), ("password", TEST_PASSWORD)],
-    )
-    .await;
     assert_eq!(throttled.status, 429);
     assert!(throttled.body.contains("登录失败次数过多") && throttled.body.contains("value=\"li\""));
     assert!(throttled.header("set-cookie").is_empty());
@@ -328,14 +300,14 @@ async fn cookie_posts_must_come_from_this_site() {
     assert_eq!(no_origin.status(), 403);
     assert_eq!(events_stored(&workspace).await, 0);
 
-    let form_refused = post_form(
-        &server,
-        Some(&cookie),
-        Some("http://evil.example"),
-        "/report",
-        &[("category", "dispute.neighbour"), ("title", "噪声")],
-    )
-    .await;
+    let form_refused = server
+        .post_form_with(
+            Some(&cookie),
+            Some("http://evil.example"),
+            "/report",
+            &[("category", "dispute.neighbour"), ("title", "噪声")],
+        )
+        .await;
     assert_eq!(form_refused.status, 403);
     assert_page(&form_refused, "refusal");
     assert_eq!(events_stored(&workspace).await, 0);
@@ -381,7 +353,7 @@ async fn residents_report_problems_and_follow_them() {
     let li = sign_in_form(&server, "li").await;
     let origin = Some(server.base());
 
-    let form = get_with(&server, Some(&zhang), "/report").await;
+    let form = server.get_with_cookie(Some(&zhang), "/report").await;
     assert_eq!(form.status, 200);
     assert_page(&form, "report form");
     assert!(
@@ -390,33 +362,33 @@ async fn residents_report_problems_and_follow_them() {
         form.body
     );
 
-    let bad = post_form(
-        &server,
-        Some(&zhang),
-        origin,
-        "/report",
-        &[
-            ("category", "dispute.neighbour"),
-            ("title", "   "),
-            ("description", "楼上每晚装修到十二点"),
-            ("address", "江边社区 3 栋"),
-        ],
-    )
-    .await;
+    let bad = server
+        .post_form_with(
+            Some(&zhang),
+            origin,
+            "/report",
+            &[
+                ("category", "dispute.neighbour"),
+                ("title", "   "),
+                ("description", "楼上每晚装修到十二点"),
+                ("address", "江边社区 3 栋"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, 400);
     assert_page(&bad, "refused report");
     assert!(bad.body.contains("id=\"title-error\""), "{}", bad.body);
     assert!(
         bad.body.contains("楼上每晚装修到十二点") && bad.body.contains("value=\"江边社区 3 栋\"")
     );
-    let unknown = post_form(
-        &server,
-        Some(&zhang),
-        origin,
-        "/report",
-        &[("category", "nonsense"), ("title", "噪声扰民")],
-    )
-    .await;
+    let unknown = server
+        .post_form_with(
+            Some(&zhang),
+            origin,
+            "/report",
+            &[("category", "nonsense"), ("title", "噪声扰民")],
+        )
+        .await;
     assert_eq!(unknown.status, 400);
     assert!(
         unknown.body.contains("id=\"category-error\"")
@@ -424,19 +396,19 @@ async fn residents_report_problems_and_follow_them() {
     );
     assert_eq!(events_stored(&workspace).await, 0, "nothing stored");
 
-    let good = post_form(
-        &server,
-        Some(&zhang),
-        origin,
-        "/report",
-        &[
-            ("category", "dispute.neighbour"),
-            ("title", "楼上装修噪声扰民"),
-            ("description", "楼上每晚装修到十二点"),
-            ("address", "江边社区 3 栋"),
-        ],
-    )
-    .await;
+    let good = server
+        .post_form_with(
+            Some(&zhang),
+            origin,
+            "/report",
+            &[
+                ("category", "dispute.neighbour"),
+                ("title", "楼上装修噪声扰民"),
+                ("description", "楼上每晚装修到十二点"),
+                ("address", "江边社区 3 栋"),
+            ],
+        )
+        .await;
     assert_eq!(good.status, 303, "{}", good.body);
     let path = location(&good).to_owned();
     assert!(path.starts_with("/reports/"), "{path}");
@@ -449,14 +421,14 @@ async fn residents_report_problems_and_follow_them() {
             .expect("event");
     assert_eq!((unit.as_str(), reporter.as_str()), (GRID, "user:zhang"));
 
-    let list = get_with(&server, Some(&zhang), "/reports").await;
+    let list = server.get_with_cookie(Some(&zhang), "/reports").await;
     assert!(
         list.body.contains("楼上装修噪声扰民") && list.body.contains("已上报"),
         "{}",
         list.body
     );
     assert!(list.body.contains(&format!("href=\"{path}\"")));
-    let detail = get_with(&server, Some(&zhang), &path).await;
+    let detail = server.get_with_cookie(Some(&zhang), &path).await;
     assert_eq!(detail.status, 200);
     assert_page(&detail, "report detail");
     assert!(
@@ -465,14 +437,15 @@ async fn residents_report_problems_and_follow_them() {
         detail.body
     );
 
-    let other = get_with(&server, Some(&li), &path).await;
+    let other = server.get_with_cookie(Some(&li), &path).await;
     assert_eq!(other.status, 404, "only the reporter sees it");
     assert_page(&other, "someone else's report");
     assert!(!other.body.contains("楼上装修噪声扰民"));
-    let others_list = get_with(&server, Some(&li), "/reports").await;
+    let others_list = server.get_with_cookie(Some(&li), "/reports").await;
     assert!(!others_list.body.contains("楼上装修噪声扰民"));
     assert_eq!(
-        get_with(&server, Some(&zhang), "/reports/999999")
+        server
+            .get_with_cookie(Some(&zhang), "/reports/999999")
             .await
             .status,
         404
@@ -492,7 +465,7 @@ async fn the_inbox_lists_messages_and_marks_them_read() {
 
     let zhang = sign_in_form(&server, "zhang").await;
     let li = sign_in_form(&server, "li").await;
-    let inbox = get_with(&server, Some(&zhang), "/inbox").await;
+    let inbox = server.get_with_cookie(Some(&zhang), "/inbox").await;
     assert_eq!(inbox.status, 200);
     assert_page(&inbox, "inbox");
     assert!(
@@ -514,14 +487,18 @@ async fn the_inbox_lists_messages_and_marks_them_read() {
     let action = inbox.body[start..end].to_owned();
     assert!(action.ends_with("/read"), "{action}");
 
-    let empty_inbox = get_with(&server, Some(&li), "/inbox").await;
+    let empty_inbox = server.get_with_cookie(Some(&li), "/inbox").await;
     assert!(!empty_inbox.body.contains("养老金已发放"));
-    let not_hers = post_form(&server, Some(&li), Some(server.base()), &action, &[]).await;
+    let not_hers = server
+        .post_form_with(Some(&li), Some(server.base()), &action, &[])
+        .await;
     assert_eq!(not_hers.status, 404);
 
-    let read = post_form(&server, Some(&zhang), Some(server.base()), &action, &[]).await;
+    let read = server
+        .post_form_with(Some(&zhang), Some(server.base()), &action, &[])
+        .await;
     assert_eq!((read.status, location(&read)), (303, "/inbox"));
-    let after = get_with(&server, Some(&zhang), "/inbox").await;
+    let after = server.get_with_cookie(Some(&zhang), "/inbox").await;
     assert!(
         after.body.contains("养老金已发放") && !after.body.contains("标为已读"),
         "{}",

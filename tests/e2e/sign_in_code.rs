@@ -5,7 +5,7 @@
 //! same page and no code; wrong codes count in the sign-in throttle. Without the flag the
 //! code pages say they are not enabled and the sign-in page does not offer them.
 
-use wangge_tests::{Page, Server, Workspace, form_encode, text_between};
+use wangge_tests::{Server, Workspace, text_between};
 
 const GRID: &str = "420202001001001";
 
@@ -17,29 +17,6 @@ fn workspace() -> Workspace {
     workspace.add_user("resident", "张建国", &[("resident", GRID)]);
     workspace.add_user("li", "李秀英", &[("resident", GRID)]);
     workspace
-}
-
-async fn post_form(server: &Server, path: &str, fields: &[(&str, &str)]) -> Page {
-    let response = server
-        .client()
-        .post(format!("{}{path}", server.base()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form_encode(fields))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-    Page::read(response).await
-}
-
-async fn get_with_cookie(server: &Server, cookie: &str, path: &str) -> Page {
-    let response = server
-        .client()
-        .get(format!("{}{path}", server.base()))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    Page::read(response).await
 }
 
 /// The codes the server logged for `username`, oldest first.
@@ -81,7 +58,9 @@ async fn a_resident_signs_in_with_a_code_from_the_log() {
         "{}",
         ask.body
     );
-    let nameless = post_form(&server, "/signin/code", &[("username", " ")]).await;
+    let nameless = server
+        .post_form_with(None, None, "/signin/code", &[("username", " ")])
+        .await;
     assert_eq!(nameless.status, 400);
     assert!(
         nameless.body.contains("id=\"username-error\""),
@@ -89,12 +68,14 @@ async fn a_resident_signs_in_with_a_code_from_the_log() {
         nameless.body
     );
 
-    let issued = post_form(
-        &server,
-        "/signin/code",
-        &[("username", "resident"), ("next", "/inbox")],
-    )
-    .await;
+    let issued = server
+        .post_form_with(
+            None,
+            None,
+            "/signin/code",
+            &[("username", "resident"), ("next", "/inbox")],
+        )
+        .await;
     assert_eq!(issued.status, 200, "{}", issued.body);
     assert!(
         issued.body.contains("action=\"/signin/code/verify\"")
@@ -116,12 +97,14 @@ async fn a_resident_signs_in_with_a_code_from_the_log() {
     let verify = |username: &'static str, typed: String| {
         let server = &server;
         async move {
-            post_form(
-                server,
-                "/signin/code/verify",
-                &[("username", username), ("code", &typed), ("next", "/inbox")],
-            )
-            .await
+            server
+                .post_form_with(
+                    None,
+                    None,
+                    "/signin/code/verify",
+                    &[("username", username), ("code", &typed), ("next", "/inbox")],
+                )
+                .await
         }
     };
     let malformed = verify("resident", "12ab".into()).await;
@@ -162,7 +145,7 @@ async fn a_resident_signs_in_with_a_code_from_the_log() {
         "{set_cookie}"
     );
     let cookie = set_cookie.split(';').next().expect("name=value").to_owned();
-    let inbox = get_with_cookie(&server, &cookie, "/inbox").await;
+    let inbox = server.get_with_cookie(Some(&cookie), "/inbox").await;
     assert_eq!(inbox.status, 200, "{}", inbox.body);
     assert!(inbox.body.contains("收件箱") && inbox.body.contains("张建国"));
 
@@ -171,12 +154,14 @@ async fn a_resident_signs_in_with_a_code_from_the_log() {
     assert!(again.body.contains(WRONG_CODE));
     assert!(again.header("set-cookie").is_empty());
 
-    let too_soon = post_form(
-        &server,
-        "/signin/code",
-        &[("username", "resident"), ("next", "/inbox")],
-    )
-    .await;
+    let too_soon = server
+        .post_form_with(
+            None,
+            None,
+            "/signin/code",
+            &[("username", "resident"), ("next", "/inbox")],
+        )
+        .await;
     assert_eq!(too_soon.status, 429);
     assert!(
         too_soon.body.contains("请 60 秒后再获取验证码。")
@@ -186,12 +171,14 @@ async fn a_resident_signs_in_with_a_code_from_the_log() {
     );
     assert_eq!(logged_codes(&server, "resident").len(), 1, "no second code");
 
-    let unknown = post_form(
-        &server,
-        "/signin/code",
-        &[("username", "nobody"), ("next", "/inbox")],
-    )
-    .await;
+    let unknown = server
+        .post_form_with(
+            None,
+            None,
+            "/signin/code",
+            &[("username", "nobody"), ("next", "/inbox")],
+        )
+        .await;
     assert_eq!(unknown.status, 200);
     assert_eq!(
         unknown.body.replace("nobody", "resident"),
@@ -203,7 +190,9 @@ async fn a_resident_signs_in_with_a_code_from_the_log() {
         "{}",
         server.log()
     );
-    let unknown_again = post_form(&server, "/signin/code", &[("username", "nobody")]).await;
+    let unknown_again = server
+        .post_form_with(None, None, "/signin/code", &[("username", "nobody")])
+        .await;
     assert_eq!(
         unknown_again.status, 429,
         "and the same refusal within a minute"
@@ -217,25 +206,31 @@ async fn a_resident_signs_in_with_a_code_from_the_log() {
 async fn wrong_codes_count_in_the_sign_in_throttle() {
     let workspace = workspace();
     let server = workspace.serve(&["--sign-in-codes", "log"]);
-    let issued = post_form(&server, "/signin/code", &[("username", "li")]).await;
+    let issued = server
+        .post_form_with(None, None, "/signin/code", &[("username", "li")])
+        .await;
     assert_eq!(issued.status, 200, "{}", issued.body);
     let code = logged_codes(&server, "li").pop().expect("a code for li");
     let wrong = other_than(&code);
     for _ in 0..5 {
-        let page = post_form(
-            &server,
-            "/signin/code/verify",
-            &[("username", "li"), ("code", wrong)],
-        )
-        .await;
+        let page = server
+            .post_form_with(
+                None,
+                None,
+                "/signin/code/verify",
+                &[("username", "li"), ("code", wrong)],
+            )
+            .await;
         assert_eq!(page.status, 401, "{}", page.body);
     }
-    let throttled = post_form(
-        &server,
-        "/signin/code/verify",
-        &[("username", "li"), ("code", &code)],
-    )
-    .await;
+    let throttled = server
+        .post_form_with(
+            None,
+            None,
+            "/signin/code/verify",
+            &[("username", "li"), ("code", &code)],
+        )
+        .await;
     assert_eq!(throttled.status, 429);
     assert!(
         throttled.body.contains("登录失败次数过多"),
@@ -243,15 +238,17 @@ async fn wrong_codes_count_in_the_sign_in_throttle() {
         throttled.body
     );
     assert!(throttled.header("set-cookie").is_empty());
-    let password = post_form(
-        &server,
-        "/signin",
-        &[
-            ("username", "li"),
-            ("password", wangge_tests::TEST_PASSWORD),
-        ],
-    )
-    .await;
+    let password = server
+        .post_form_with(
+            None,
+            None,
+            "/signin",
+            &[
+                ("username", "li"),
+                ("password", wangge_tests::TEST_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(
         password.status, 429,
         "the same throttle as the password form"
@@ -271,13 +268,17 @@ async fn codes_are_off_unless_the_server_turns_them_on() {
     );
     for page in [
         server.get("/signin/code").await,
-        post_form(&server, "/signin/code", &[("username", "resident")]).await,
-        post_form(
-            &server,
-            "/signin/code/verify",
-            &[("username", "resident"), ("code", "123456")],
-        )
-        .await,
+        server
+            .post_form_with(None, None, "/signin/code", &[("username", "resident")])
+            .await,
+        server
+            .post_form_with(
+                None,
+                None,
+                "/signin/code/verify",
+                &[("username", "resident"), ("code", "123456")],
+            )
+            .await,
     ] {
         assert_eq!(page.status, 404);
         assert!(

@@ -473,6 +473,47 @@ impl Server {
         Page::read(response).await
     }
 
+    /// GETs `path` as a browser would, with the `Cookie` header `cookie` if any.
+    pub async fn get_with_cookie(&self, cookie: Option<&str>, path: &str) -> Page {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        Page::read(response).await
+    }
+
+    /// POSTs `fields` as a form to `path` as a browser would: with the `Cookie` header
+    /// `cookie` and the `Origin` header `origin`, each if any (the same-origin check reads
+    /// `Origin` on cookie-authenticated posts).
+    pub async fn post_form_with(
+        &self,
+        cookie: Option<&str>,
+        origin: Option<&str>,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Page {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_encode(fields));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        Page::read(response).await
+    }
+
     /// The HTTP client, which keeps no cookies and follows no redirects.
     pub fn client(&self) -> &reqwest::Client {
         &self.client

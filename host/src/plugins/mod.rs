@@ -4,7 +4,7 @@
 
 pub mod add;
 pub mod catalog;
-mod config_values;
+pub(crate) mod config_values;
 pub mod hooks;
 pub mod lifecycle;
 pub mod reload;

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 use serde_json::{Map, Value};
-use wangge_registry::{ConfigType, Manifest, value_text};
+use wangge_registry::{ConfigType, Manifest};
+
+use crate::plugins::config_values::effective;
 
 /// The prefix of a config field's form name: `config.KEY`.
 const PREFIX: &str = "config.";
@@ -24,18 +26,14 @@ impl ConfigInput {
     /// The screen's starting values: `current` (an installation's set values) where given,
     /// else each key's default, else empty.
     pub fn starting(manifest: &Manifest, current: &Map<String, Value>) -> Self {
-        let values = manifest
+        // What the plugin would see (`config_values::effective`), and empty for a key with
+        // neither a value nor a default.
+        let mut values: BTreeMap<String, String> = manifest
             .config
-            .iter()
-            .map(|(key, field)| {
-                let text = match current.get(key) {
-                    Some(Value::String(text)) => text.clone(),
-                    Some(other) => other.to_string(),
-                    None => field.default.as_ref().map(value_text).unwrap_or_default(),
-                };
-                (key.clone(), text)
-            })
+            .keys()
+            .map(|key| (key.clone(), String::new()))
             .collect();
+        values.extend(effective(manifest, current));
         Self {
             values,
             problem: None,

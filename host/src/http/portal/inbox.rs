@@ -106,25 +106,11 @@ pub(super) async fn mark_read(
     found: Result<CurrentUser, ApiError>,
     Path(id): Path<String>,
 ) -> Response {
-    // A post cannot be repeated after signing in: come back to the inbox instead.
-    let current = match required(found, &Uri::from_static("/inbox")) {
-        Ok(current) => current,
-        Err(response) => return *response,
-    };
-    let visitor = Visitor::SignedIn(&current);
-    let Ok(id) = id.parse::<i64>() else {
-        return not_found(visitor);
-    };
-    let reader = match reader_of(&state, &current).await {
-        Ok(reader) => reader,
-        Err(error) => return internal(error),
-    };
-    match state.db().mark_inbox_read(&reader, id).await {
-        Ok(true) => Redirect::to("/inbox").into_response(),
-        // Someone else's message looks exactly like a missing one.
-        Ok(false) => not_found(visitor),
-        Err(error) => internal(error.into()),
-    }
+    mark_then_back(found, &id, async |current: &CurrentUser, id| {
+        let reader = reader_of(&state, current).await?;
+        Ok(state.db().mark_inbox_read(&reader, id).await?)
+    })
+    .await
 }
 
 pub(super) async fn mark_notice_read(
@@ -132,17 +118,34 @@ pub(super) async fn mark_notice_read(
     found: Result<CurrentUser, ApiError>,
     Path(id): Path<String>,
 ) -> Response {
+    mark_then_back(found, &id, async |current: &CurrentUser, id| {
+        Ok(state
+            .db()
+            .mark_event_notice_read(current.user.id, id)
+            .await?)
+    })
+    .await
+}
+
+/// Marks item `id` of the signed-in user's inbox read with `mark` and goes back to the
+/// inbox; the 404 page when `mark` finds no such item of theirs (someone else's looks
+/// exactly like a missing one).
+async fn mark_then_back(
+    found: Result<CurrentUser, ApiError>,
+    id: &str,
+    mark: impl AsyncFnOnce(&CurrentUser, i64) -> Result<bool, ApiError>,
+) -> Response {
+    // A post cannot be repeated after signing in: come back to the inbox instead.
     let current = match required(found, &Uri::from_static("/inbox")) {
         Ok(current) => current,
         Err(response) => return *response,
     };
-    let visitor = Visitor::SignedIn(&current);
     let Ok(id) = id.parse::<i64>() else {
-        return not_found(visitor);
+        return not_found(Visitor::SignedIn(&current));
     };
-    match state.db().mark_event_notice_read(current.user.id, id).await {
+    match mark(&current, id).await {
         Ok(true) => Redirect::to("/inbox").into_response(),
-        Ok(false) => not_found(visitor),
-        Err(error) => internal(error.into()),
+        Ok(false) => not_found(Visitor::SignedIn(&current)),
+        Err(error) => internal(error),
     }
 }

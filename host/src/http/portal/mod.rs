@@ -19,6 +19,7 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::Markup;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::AppState;
 use super::api_error::ApiError;
@@ -111,17 +112,18 @@ pub(super) fn not_found(visitor: Visitor<'_>) -> Response {
     )
 }
 
+/// What a query value keeps as it is: letters, digits, `-_.~` and `/` (paths stay
+/// readable in `next=`).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
 /// Percent-encodes `text` for a query value.
 pub(super) fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 /// `next` if it is a path on this site (`/…`, not `//…` or `/\…`, which browsers take as

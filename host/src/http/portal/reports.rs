@@ -51,9 +51,7 @@ impl ReportForm {
             "title" => self.title = value,
             "description" => self.description = value,
             "address" => self.address = value,
-            other => self
-                .answers
-                .extend(fields::typed([(other, value.as_str())])),
+            other => fields::take(&mut self.answers, other, &value),
         }
     }
 }

@@ -16,17 +16,12 @@ const PREFIX: &str = "attribute.";
 /// What the resident typed into the custom fields, by field name.
 pub(in crate::http::portal) type Typed = BTreeMap<String, String>;
 
-/// The `attribute.NAME` fields of a submitted form, as typed (trimmed).
-pub(in crate::http::portal) fn typed<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Typed {
-    pairs
-        .into_iter()
-        .filter_map(|(name, value)| {
-            let field = name.strip_prefix(PREFIX)?;
-            Some((field.to_owned(), value.trim().to_owned()))
-        })
-        .collect()
+/// Keeps `value` (trimmed) in `answers` if `name` is a custom field's form name,
+/// `attribute.NAME`; other names are not this module's.
+pub(in crate::http::portal) fn take(answers: &mut Typed, name: &str, value: &str) {
+    if let Some(field) = name.strip_prefix(PREFIX) {
+        answers.insert(field.to_owned(), value.trim().to_owned());
+    }
 }
 
 /// A field's problem: its name and the message to show next to it.
@@ -166,7 +161,11 @@ mod tests {
     }
 
     fn answers(pairs: &[(&str, &str)]) -> Typed {
-        typed(pairs.iter().copied())
+        let mut answers = Typed::new();
+        for (name, value) in pairs {
+            take(&mut answers, name, value);
+        }
+        answers
     }
 
     #[test]
