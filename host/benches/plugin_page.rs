@@ -16,12 +16,13 @@ use std::time::{Duration, Instant};
 use axum::routing::get;
 use hdrhistogram::Histogram;
 use maud::PreEscaped;
-use wangge_host::config::{LimitArgs, StorageArgs};
-use wangge_host::http::layout::{Visitor, page_for};
-use wangge_host::http::{AppState, app};
+use wangge_host::config::{LimitArgs, Settings, StorageArgs};
+use wangge_host::http::app;
+use wangge_host::http::pages::frame::layout::page_for;
+use wangge_host::http::visitor::Visitor;
 use wangge_host::plugins::{AddOptions, Catalog, add_local_plugin};
 use wangge_host::runtime::bindings::{Caller, Level, Request, Unit};
-use wangge_host::server::Host;
+use wangge_host::state::{AppState, Host};
 
 /// The `/about` fragment of `plugins/hello/src/lib.rs`; the run checks both pages match.
 const ABOUT_HTML: &str = "<h1>关于“你好”插件</h1>\
@@ -121,11 +122,11 @@ async fn main() -> anyhow::Result<()> {
         data_dir: data.path().to_owned(),
         database_url: None,
     };
-    let limits = LimitArgs::parse_defaults();
-    let host = Host::open(&storage, &limits).await?;
+    let limits = LimitArgs::parse_defaults().limits()?;
+    let host = Host::open(Settings::new(storage, limits)).await?;
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/hello/plugin.toml");
     add_local_plugin(
-        &host.db,
+        &host.ground(),
         &host.runtime,
         &host.metrics,
         &AddOptions {
@@ -138,19 +139,19 @@ async fn main() -> anyhow::Result<()> {
         },
     )
     .await?;
-    let catalog = Catalog::load(&host.db, &host.runtime, &host.metrics).await?;
+    let catalog = Catalog::load(&host.ground(), &host.runtime, &host.metrics).await?;
 
     let about = latency(&catalog, "/about", LATENCY_ITERATIONS).await;
     let counter = latency(&catalog, "/", STORAGE_ITERATIONS).await;
 
-    let state = AppState::new(host.db, host.runtime, host.metrics, catalog, host.calendar);
+    let state = AppState::new(host, catalog);
     let router = app(state).route(
         "/native/about",
         get(|| async {
             // As the host frames a plugin page for an anonymous visitor: with 登录.
             page_for(
                 "关于",
-                Visitor::Anonymous,
+                &Visitor::Anonymous,
                 PreEscaped(ABOUT_HTML.to_owned()),
             )
         }),

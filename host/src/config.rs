@@ -1,12 +1,111 @@
-//! Configuration, read once from the command line and `WANGGE_*` environment variables and
-//! validated at start-up. Library code never reads the environment itself.
+//! Configuration: every setting of the host, read once from the command line and `WANGGE_*`
+//! environment variables into one [`Config`], and checked at start-up into the [`Settings`]
+//! the host is opened with and the shared state carries. Library code never reads the
+//! environment itself, and no setting reaches a handler any other way.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
+use crate::auth::sign_in_code::Delivery;
 use crate::runtime::limits::{self, Limits};
+
+/// Every setting of the host: where its data is, the limits on plugin calls, how a server
+/// follows installation changes, where the browser libraries are and how sign-in codes reach
+/// people. Flattened into the command line; subcommands add only their own arguments.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Where the data is.
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Limits on plugin calls.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// How `serve` follows installation changes.
+    #[command(flatten)]
+    pub reload: ReloadArgs,
+    /// Where the browser libraries are.
+    #[command(flatten)]
+    pub front: FrontArgs,
+    /// How sign-in codes reach people.
+    #[command(flatten)]
+    pub sign_in: SignInCodeArgs,
+}
+
+impl Config {
+    /// The settings, every value checked; the first bad one is named by its flag.
+    pub fn validate(&self) -> anyhow::Result<Settings> {
+        Ok(Settings {
+            storage: self.storage.clone(),
+            limits: self.limits.limits()?,
+            catalog_poll: self.reload.catalog_poll_interval()?,
+            front_dir: self.front.front_dir.clone(),
+            sign_in_codes: self.sign_in.sign_in_codes,
+        })
+    }
+}
+
+/// The configuration, checked: what the host is opened with ([`crate::state::Host::open`])
+/// and what the shared state hands to the parts that need a setting.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the data is.
+    pub storage: StorageArgs,
+    /// Limits on plugin calls.
+    pub limits: Limits,
+    /// How often `serve` reads the catalog's change marker.
+    pub catalog_poll: Duration,
+    /// Where `echarts.min.js` is.
+    pub front_dir: PathBuf,
+    /// How one-time sign-in codes reach users.
+    pub sign_in_codes: Delivery,
+}
+
+impl Settings {
+    /// The defaults of every setting but where the data is and the limits: what the test
+    /// harness, the benchmarks and `plugin dev` open their hosts with.
+    pub fn new(storage: StorageArgs, limits: Limits) -> Self {
+        Self {
+            storage,
+            limits,
+            catalog_poll: crate::plugins::reload::CATALOG_POLL_INTERVAL,
+            front_dir: PathBuf::from(DEFAULT_FRONT_DIR),
+            sign_in_codes: Delivery::Off,
+        }
+    }
+}
+
+/// Where `npm ci` in `front/` puts ECharts' browser build.
+pub const DEFAULT_FRONT_DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../front/node_modules/echarts/dist"
+);
+
+/// Where the browser libraries are.
+#[derive(Debug, Clone, Args)]
+pub struct FrontArgs {
+    /// Directory holding `echarts.min.js` for the leader dashboards (`npm ci` in `front/`,
+    /// which `cargo xtask test` and `cargo xtask demo` run).
+    #[arg(long, env = "WANGGE_FRONT_DIR", default_value = DEFAULT_FRONT_DIR, global = true)]
+    pub front_dir: PathBuf,
+}
+
+/// How one-time sign-in codes reach users.
+#[derive(Debug, Clone, Args)]
+pub struct SignInCodeArgs {
+    /// How one-time sign-in codes reach users: `off` (password sign-in only) or `log`
+    /// (written to this server's log, for demos and development only). This build has no
+    /// SMS gateway, so there is no way yet to send a code to a phone.
+    #[arg(
+        long,
+        env = "WANGGE_SIGN_IN_CODES",
+        value_enum,
+        default_value_t = Delivery::Off,
+        global = true
+    )]
+    pub sign_in_codes: Delivery,
+}
 
 /// Where the host keeps its data.
 #[derive(Debug, Clone, Args)]

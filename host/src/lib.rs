@@ -16,5 +16,7 @@ pub mod http;
 pub mod metrics;
 pub mod plugins;
 pub mod registry_service;
+pub mod rules;
 pub mod runtime;
 pub mod server;
+pub mod state;

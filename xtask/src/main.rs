@@ -10,6 +10,7 @@ mod front;
 mod lint;
 mod plugins;
 mod postgres;
+mod schemathesis;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,11 @@ Commands:
             runs the plugin-page benchmark, `grid` the grid-data one (2.5 million residents
             on SQLite and PostgreSQL; WANGGE_BENCH_RESIDENTS=100000 for a quick run); both
             without an argument
+  schemathesis [ARGS…]
+            run schemathesis (PyPI, in target/schemathesis/venv) against a fresh demo
+            server's OpenAPI document, as the demo's unit admin and as its grid worker:
+            every check and phase, a fixed seed (tests/schemathesis.toml); ARGS go to
+            `schemathesis run`
   plugins   build every plugin and test plugin for wasm32-wasip2
   contract-docs
             write docs/contract-reference.md from the WIT contract in wit/ (a test fails
@@ -42,6 +48,7 @@ fn main() -> ExitCode {
         Some("lint") => lint::run(),
         Some("bench") => bench(&args[1..]),
         Some("plugins") => plugins::build_all().map(|_| ()),
+        Some("schemathesis") => schemathesis::run(&args[1..]),
         Some("contract-docs") => contract_docs::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");

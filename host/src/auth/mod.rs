@@ -8,4 +8,4 @@ pub mod sign_in_code;
 pub mod token;
 
 pub use grants::{Grant, GrantError, Grants};
-pub use role::Role;
+pub use role::{BASE_DATA_ROLES, LEADER_ROLES, Role, STAFF_ROLES};

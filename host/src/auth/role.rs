@@ -79,6 +79,23 @@ impl fmt::Display for Role {
     }
 }
 
+/// Who keeps a grid's base data (residents, houses, organizations, special-population
+/// records) and works in the grid workspace: the grid workers, and the unit admins above
+/// them. Leaders see counts on dashboards, never names.
+pub const BASE_DATA_ROLES: [Role; 2] = [Role::GridWorker, Role::UnitAdmin];
+
+/// Who reads a unit's statistics and dashboards and pushes risk warnings down to its
+/// grids: leaders, and the unit admins who run the unit.
+pub const LEADER_ROLES: [Role; 2] = [Role::Leader, Role::UnitAdmin];
+
+/// A unit's staff, who read the unit's inbox of warnings and 督办 notices.
+pub const STAFF_ROLES: [Role; 4] = [
+    Role::GridWorker,
+    Role::DepartmentStaff,
+    Role::UnitAdmin,
+    Role::Leader,
+];
+
 impl FromStr for Role {
     type Err = String;
 

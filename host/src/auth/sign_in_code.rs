@@ -42,22 +42,6 @@ pub enum Delivery {
     Log,
 }
 
-/// The `serve` option that chooses the [`Delivery`].
-#[derive(Debug, Clone, clap::Args)]
-pub struct SignInCodeArgs {
-    /// How one-time sign-in codes reach users: `off` (password sign-in only) or `log`
-    /// (written to this server's log, for demos and development only). This build has no
-    /// SMS gateway, so there is no way yet to send a code to a phone.
-    #[arg(
-        long,
-        env = "WANGGE_SIGN_IN_CODES",
-        value_enum,
-        default_value_t = Delivery::Off,
-        global = true
-    )]
-    pub sign_in_codes: Delivery,
-}
-
 /// A new code from the OS random number generator, [`CODE_DIGITS`] digits with leading
 /// zeros.
 pub fn generate() -> Result<String, getrandom::Error> {

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::db::audit::AuditEntry;
 use crate::demo_data::users::{DEMO_PASSWORD, DEMO_USERS, create_demo_users};
 use crate::demo_data::{DEFAULT_RESIDENTS, DEFAULT_SEED, Progress, SeedOptions, event_count, seed};
-use crate::server::Host;
+use crate::state::Host;
 
 /// Demo commands.
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,7 @@
 use clap::Subcommand;
 
 use crate::grid::calendar::today_in_china;
-use crate::server::Host;
+use crate::state::Host;
 
 /// Event commands.
 #[derive(Debug, Subcommand)]

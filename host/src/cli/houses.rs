@@ -14,7 +14,7 @@ use crate::grid::grid_locator::{GridLocator, MatchRate};
 use crate::grid::house::{HouseFields, NewHouse, parse_coordinates, validate_house};
 use crate::grid::unit_code::level_of;
 use crate::grid::unit_import::RowProblem;
-use crate::server::Host;
+use crate::state::Host;
 
 /// House commands.
 #[derive(Debug, Subcommand)]

@@ -16,27 +16,16 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{LimitArgs, ReloadArgs, StorageArgs};
-use crate::server::{Host, serve};
+use crate::config::Config;
+use crate::server::serve;
+use crate::state::Host;
 
 /// Wangge (网格): the provincial grid-management platform host.
 #[derive(Debug, Parser)]
 #[command(name = "wangge", version, about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
-    storage: StorageArgs,
-
-    #[command(flatten)]
-    limits: LimitArgs,
-
-    #[command(flatten)]
-    reload: ReloadArgs,
-
-    #[command(flatten)]
-    front: crate::http::dashboard::FrontArgs,
-
-    #[command(flatten)]
-    sign_in_codes: crate::auth::sign_in_code::SignInCodeArgs,
+    config: Config,
 
     #[command(subcommand)]
     command: Command,
@@ -77,14 +66,15 @@ enum Command {
 }
 
 impl Cli {
-    /// Runs the command.
+    /// Runs the command, with the configuration checked first: a bad setting stops every
+    /// command before it does anything.
     pub async fn run(self) -> anyhow::Result<()> {
-        crate::http::dashboard::set_front_dir(&self.front.front_dir);
+        let settings = self.config.validate()?;
         // Packing, key generation and remote publishing open no database, so a developer's
         // machine gets no data directory.
         let command = match self.command {
             Command::Plugin(plugin::PluginCommand::Authoring(command)) => {
-                return command.run(&self.limits.limits()?).await;
+                return command.run(&settings.limits).await;
             }
             Command::Plugin(command) if command.needs_no_database() => {
                 return command.run_without_host();
@@ -94,14 +84,9 @@ impl Cli {
             }
             command => command,
         };
-        let host = Host::open(&self.storage, &self.limits).await?;
+        let host = Host::open(settings).await?;
         match command {
-            Command::Serve { listen } => {
-                let poll = self.reload.catalog_poll_interval()?;
-                let state = host.into_state().await?;
-                state.deliver_sign_in_codes(self.sign_in_codes.sign_in_codes);
-                serve(listen, state, poll).await
-            }
+            Command::Serve { listen } => serve(listen, host.into_state().await?).await,
             Command::Plugin(command) => command.run(&host).await,
             Command::Units(command) => command.run(&host).await,
             Command::Users(command) => command.run(&host).await,

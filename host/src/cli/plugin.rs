@@ -14,7 +14,7 @@ use crate::plugins::lifecycle::{self, Lifecycle};
 use crate::plugins::{AddOptions, add_local_plugin};
 use crate::registry_service::Actor;
 use crate::runtime::compile_cache::CacheOutcome;
-use crate::server::Host;
+use crate::state::Host;
 
 /// Plugin commands.
 #[derive(Debug, Subcommand)]
@@ -222,7 +222,8 @@ impl PluginCommand {
                     replace,
                 };
                 let report =
-                    add_local_plugin(&host.db, &host.runtime, &host.metrics, &options).await?;
+                    add_local_plugin(&host.ground(), &host.runtime, &host.metrics, &options)
+                        .await?;
                 let what = match report.registration {
                     Registration::Added => "added",
                     Registration::Unchanged => "already registered, unchanged",
@@ -281,7 +282,7 @@ async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()
     let steps = Steps::new();
     let progress = |text: &str| steps.step(text);
     let lifecycle = Lifecycle {
-        db: &host.db,
+        ground: &host.ground(),
         runtime: &host.runtime,
         metrics: &host.metrics,
         actor: &actor,
@@ -390,7 +391,7 @@ async fn run_lifecycle(command: PluginCommand, host: &Host) -> anyhow::Result<()
 
 /// `plugin run-schedule`: fires `schedule` of the installation of `plugin` at `unit` now.
 async fn run_schedule(host: &Host, plugin: &str, schedule: &str, unit: &str) -> anyhow::Result<()> {
-    let catalog = Catalog::load(&host.db, &host.runtime, &host.metrics).await?;
+    let catalog = Catalog::load(&host.ground(), &host.runtime, &host.metrics).await?;
     let loaded = catalog
         .all_loaded()
         .find(|p| p.installation.plugin_id() == plugin && p.installation.unit.code == unit)

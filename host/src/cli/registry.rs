@@ -11,10 +11,9 @@ use clap::Subcommand;
 use wangge_registry::package::layout::MAX_PACKAGE_BYTES;
 use wangge_registry::{Package, SigningKey};
 
-use crate::http::AppState;
 use crate::plugins::Catalog;
 use crate::registry_service::{self, Actor, Decision, Visibility};
-use crate::server::Host;
+use crate::state::{AppState, Host};
 
 /// Registry commands.
 #[derive(Debug, Subcommand)]
@@ -218,14 +217,7 @@ impl RegistryCommand {
             }
             Self::Serve { listen } => {
                 // No plugins are loaded: the standalone registry serves packages, not pages.
-                let state = AppState::new(
-                    host.db,
-                    host.runtime,
-                    host.metrics,
-                    Catalog::default(),
-                    host.calendar,
-                );
-                serve_registry(listen, state).await
+                serve_registry(listen, AppState::new(host, Catalog::default())).await
             }
         }
     }
@@ -282,7 +274,7 @@ async fn serve_registry(listen: SocketAddr, state: AppState) -> anyhow::Result<(
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving the registry");
-    axum::serve(listener, registry_service::http::app(state))
+    axum::serve(listener, crate::http::registry_app(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -20,7 +20,7 @@ use crate::grid::unit_import::RowProblem;
 use crate::plugins::Catalog;
 use crate::plugins::hooks::delivery::DeliveryReport;
 use crate::plugins::hooks::{Notice, ResidentChange, deliver};
-use crate::server::Host;
+use crate::state::Host;
 
 /// Resident commands.
 #[derive(Debug, Subcommand)]
@@ -298,7 +298,7 @@ impl ResidentsCommand {
 /// resident in their scope, after the import committed. A plugin that refuses or faults is
 /// logged; the import stands.
 async fn notify_plugins(host: &Host, ids: &[i64]) -> anyhow::Result<()> {
-    let catalog = Catalog::load(&host.db, &host.runtime, &host.metrics).await?;
+    let catalog = Catalog::load(&host.ground(), &host.runtime, &host.metrics).await?;
     let subscribed = catalog.all_loaded().any(|plugin| {
         plugin
             .installation

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::db::audit::AuditEntry;
 use crate::grid::unit_import::{RowProblem, parse_csv, parse_geojson, validate};
-use crate::server::Host;
+use crate::state::Host;
 
 /// Unit commands.
 #[derive(Debug, Subcommand)]

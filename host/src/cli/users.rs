@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::auth::{Grant, Role, password};
 use crate::db::audit::AuditEntry;
-use crate::server::Host;
+use crate::state::Host;
 
 /// User commands.
 #[derive(Debug, Subcommand)]

@@ -207,4 +207,48 @@ impl Db {
             .await?;
         Ok(())
     }
+
+    /// The grants at or below `unit`, by user, unit and role, with the users' and units'
+    /// names; at most `limit`.
+    pub async fn grants_under(&self, unit: &str, limit: i64) -> sqlx::Result<Vec<ListedGrant>> {
+        let rows = sqlx::query(
+            "SELECT u.username, u.display_name, g.role, g.unit_code, \
+             COALESCE(n.name, '') AS unit_name \
+             FROM grants g JOIN users u ON u.id = g.user_id \
+             LEFT JOIN units n ON n.code = g.unit_code \
+             WHERE g.unit_code >= $1 AND g.unit_code < $2 \
+             ORDER BY u.username, g.unit_code, g.role LIMIT $3",
+        )
+        .bind(unit)
+        .bind(crate::grid::unit_code::subtree_end(unit))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ListedGrant {
+                    username: row.try_get("username")?,
+                    display_name: row.try_get("display_name")?,
+                    role: row.try_get("role")?,
+                    unit_code: row.try_get("unit_code")?,
+                    unit_name: row.try_get("unit_name")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// One grant as an admin's user list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedGrant {
+    /// The user's sign-in name.
+    pub username: String,
+    /// Their name as pages show it.
+    pub display_name: String,
+    /// The role's name.
+    pub role: String,
+    /// Where.
+    pub unit_code: String,
+    /// The unit's name (empty if the unit is gone).
+    pub unit_name: String,
 }

@@ -13,11 +13,12 @@ use super::build::{BuildOptions, BuiltPlugin, build_plugin};
 use super::fixtures::{FIXTURE_INSTALL_UNIT, ensure_fixtures};
 use super::validate::validate;
 use super::watch::Snapshot;
-use crate::config::StorageArgs;
-use crate::http::AppState;
+use crate::config::{Settings, StorageArgs};
 use crate::plugins::{AddOptions, add_local_plugin};
 use crate::runtime::limits::Limits;
-use crate::server::{Host, serve};
+use crate::server::serve;
+use crate::state::AppState;
+use crate::state::Host;
 
 /// How often the sources are looked at.
 const WATCH_INTERVAL: Duration = Duration::from_millis(400);
@@ -51,17 +52,21 @@ pub async fn run(options: DevOptions, mut limits: Limits) -> anyhow::Result<()> 
         .unwrap_or_else(|| dir.join("target/wangge-dev"));
     limits.detailed_backtraces = true;
     let storage = StorageArgs {
-        data_dir,
+        data_dir: data_dir.clone(),
         database_url: None,
     };
-    let host = Host::open_with_limits(&storage, &limits).await?;
+    let settings = Settings {
+        catalog_poll: RELOAD_INTERVAL,
+        ..Settings::new(storage, limits)
+    };
+    let host = Host::open(settings).await?;
     eprintln!(
         "… fixtures (黄石市 demo tree, residents, events, users) in {}",
-        storage.data_dir.display()
+        data_dir.display()
     );
     ensure_fixtures(&host.db).await?;
     let state = host.into_state().await?;
-    let server = tokio::spawn(serve(options.listen, state.clone(), RELOAD_INTERVAL));
+    let server = tokio::spawn(serve(options.listen, state.clone()));
     let installer = Installer {
         state,
         config: options.config.clone(),
@@ -150,12 +155,12 @@ impl Installer {
         }
         let unit = self
             .state
-            .database()
+            .db()
             .unit(FIXTURE_INSTALL_UNIT)
             .await?
             .ok_or_else(|| anyhow::anyhow!("the fixture unit {FIXTURE_INSTALL_UNIT} is missing"))?;
         add_local_plugin(
-            self.state.database(),
+            self.state.ground(),
             self.state.runtime(),
             self.state.metrics(),
             &AddOptions {

@@ -13,6 +13,7 @@ pub mod id_number;
 pub mod masking;
 pub mod organization;
 pub mod photo;
+pub mod place;
 pub mod resident;
 pub mod small_cells;
 pub mod special_population;

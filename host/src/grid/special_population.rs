@@ -2,8 +2,6 @@
 //! them. These records are among the most sensitive the platform keeps, so visibility is a
 //! rule here, not a choice of each handler.
 
-use crate::auth::Role;
-
 /// The categories (stored name, Chinese name).
 pub const CATEGORIES: [(&str, &str); 6] = [
     ("released-prisoner", "刑满释放人员"),
@@ -16,11 +14,6 @@ pub const CATEGORIES: [(&str, &str); 6] = [
 
 /// Control levels, closest attention first (stored name, Chinese name).
 pub const CONTROL_LEVELS: [(&str, &str); 3] = [("1", "一级"), ("2", "二级"), ("3", "三级")];
-
-/// The roles that work with individual records: the grid workers who visit and the unit
-/// admins who assign them. Leaders see counts on dashboards, never names; department staff,
-/// residents and reviewers see nothing.
-pub const ROLES_THAT_SEE_RECORDS: [Role; 2] = [Role::GridWorker, Role::UnitAdmin];
 
 /// The stored category name for `text` (English or Chinese).
 pub fn parse_category(text: &str) -> Option<&'static str> {

@@ -212,6 +212,19 @@ pub fn plugin_actions() -> Vec<&'static str> {
     actions
 }
 
+/// The Chinese name of a timeline action: a workflow action's, or the two the platform
+/// writes itself (`report` 上报, `supervise` 督办).
+pub fn action_zh(action: &str) -> &str {
+    match action {
+        "report" => "上报",
+        "supervise" => "督办",
+        other => TRANSITIONS
+            .iter()
+            .find(|t| t.action == other)
+            .map_or(other, |t| t.action_zh),
+    }
+}
+
 /// The actions open from `state`.
 pub fn actions_from(state: EventState) -> impl Iterator<Item = &'static Transition> {
     TRANSITIONS.iter().filter(move |t| t.from == state)
@@ -259,6 +272,14 @@ mod tests {
             plugin_transition(EventState::Dispatched, "return").map(|t| t.to),
             Some(EventState::Accepted)
         );
+    }
+
+    #[test]
+    fn timeline_actions_have_chinese_names() {
+        assert_eq!(action_zh("report"), "上报");
+        assert_eq!(action_zh("supervise"), "督办");
+        assert_eq!(action_zh("dispatch"), "派遣");
+        assert_eq!(action_zh("unknown"), "unknown");
     }
 
     #[test]

@@ -1,163 +1,68 @@
-//! HTTP: the router and the shared state every handler sees.
+//! HTTP: the router and its doors. Each door reads its request, checks who is asking (typed
+//! extractors), calls one rule (`crate::rules`) and renders the answer; none holds a rule
+//! of its own.
+//!
+//! - `api`: the JSON API, with its OpenAPI document derived from the handlers;
+//! - `pages`: the server-rendered pages (portal, worker, admin, dashboard) on one frame;
+//! - `plugin_pages`: plugins' pages, handed to a fresh instance and framed;
+//! - `open311`: GeoReport v2 for citizen apps;
+//! - `registry_api`: the plugin registry's API;
+//! - `ops`: health and metrics; `same_origin`: the CSRF check; `credentials` and `visitor`:
+//!   how a request says who it is.
 
-mod admin;
-pub mod api_error;
-pub(crate) mod api_rejections;
-mod audit_api;
-pub mod current_user;
-pub(crate) mod dashboard;
-mod error_page;
-mod event_photos;
-mod events_api;
-mod houses_api;
-mod inbox_api;
-pub mod layout;
-mod notices_api;
+pub mod api;
+pub mod credentials;
 mod open311;
-mod openapi;
 mod ops;
-mod organizations_api;
-mod plugin_caller;
+pub mod pages;
 mod plugin_pages;
-mod portal;
-mod residents_api;
+mod registry_api;
 mod same_origin;
-mod scope;
-mod session_api;
-mod special_populations_api;
-mod stats_api;
-mod units_api;
-mod warnings_api;
-mod worker;
+pub mod visitor;
 
-use std::sync::Arc;
-
-use arc_swap::{ArcSwap, Guard};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::response::{IntoResponse, Response};
 
-use crate::db::Db;
-use crate::grid::calendar::WorkingCalendar;
-use crate::metrics::Metrics;
-use crate::plugins::Catalog;
-use crate::runtime::Runtime;
+use self::api::ApiError;
+use self::pages::frame::error::PageError;
+use crate::rules::RuleError;
 use crate::runtime::limits::MAX_REQUEST_BODY_BYTES;
-
-/// What handlers share. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    db: Db,
-    calendar: Arc<WorkingCalendar>,
-    // Swapped whole by the reload task (`plugins::reload`); a request loads the pointer
-    // once and keeps the catalog it got, so one in flight finishes on the old one.
-    catalog: ArcSwap<Catalog>,
-    metrics: Arc<Metrics>,
-    // Compiles reloaded plugins, and keeps the engine's epoch ticker alive for all of them.
-    runtime: Runtime,
-    // `--sign-in-codes`; unset means off.
-    sign_in_codes: std::sync::OnceLock<crate::auth::sign_in_code::Delivery>,
-}
-
-impl AppState {
-    /// State over an open database, a runtime and the plugins loaded into `catalog`.
-    pub fn new(
-        db: Db,
-        runtime: Runtime,
-        metrics: Arc<Metrics>,
-        catalog: Catalog,
-        calendar: Arc<WorkingCalendar>,
-    ) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                db,
-                calendar,
-                catalog: ArcSwap::from_pointee(catalog),
-                metrics,
-                runtime,
-                sign_in_codes: std::sync::OnceLock::new(),
-            }),
-        }
-    }
-
-    fn db(&self) -> &Db {
-        &self.inner.db
-    }
-
-    fn calendar(&self) -> &WorkingCalendar {
-        &self.inner.calendar
-    }
-
-    /// The database.
-    pub fn database(&self) -> &Db {
-        &self.inner.db
-    }
-
-    /// The catalog in force: one atomic pointer load, no lock. Drop the guard before any
-    /// `.await` (clone what you need out of it) so a reload is never held up.
-    pub fn catalog(&self) -> Guard<Arc<Catalog>> {
-        self.inner.catalog.load()
-    }
-
-    /// Puts `catalog` in force for the requests that start from now on.
-    pub fn replace_catalog(&self, catalog: Catalog) {
-        self.inner.catalog.store(Arc::new(catalog));
-    }
-
-    /// The plugin runtime.
-    pub fn runtime(&self) -> &Runtime {
-        &self.inner.runtime
-    }
-
-    /// The metrics.
-    pub fn metrics(&self) -> &Metrics {
-        &self.inner.metrics
-    }
-
-    /// Delivers one-time sign-in codes by `delivery` from now on (`wangge serve
-    /// --sign-in-codes`; the first call wins, and without one codes are off).
-    pub fn deliver_sign_in_codes(&self, delivery: crate::auth::sign_in_code::Delivery) {
-        let _ = self.inner.sign_in_codes.set(delivery);
-    }
-
-    /// How one-time sign-in codes reach users.
-    pub fn sign_in_code_delivery(&self) -> crate::auth::sign_in_code::Delivery {
-        self.inner.sign_in_codes.get().copied().unwrap_or_default()
-    }
-}
+use crate::state::AppState;
 
 /// The whole application: every route with its layers. Tests and `wangge serve` use the
 /// same function.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .merge(portal::router())
-        .merge(admin::router())
-        .merge(dashboard::router())
-        .merge(worker::router())
+        .merge(pages::router())
         .merge(ops::router())
         .merge(plugin_pages::router())
-        .merge(session_api::router())
-        .merge(residents_api::router())
-        .merge(units_api::router())
-        .merge(houses_api::router())
-        .merge(organizations_api::router())
-        .merge(special_populations_api::router())
-        .merge(events_api::router())
+        .merge(api::router())
         .merge(open311::router())
-        .merge(stats_api::router())
-        .merge(warnings_api::router())
-        .merge(inbox_api::router())
-        .merge(notices_api::router())
-        .merge(audit_api::router())
-        .merge(openapi::router())
-        .merge(crate::registry_service::http::router())
-        .merge(layout::router())
-        .fallback(error_page::fallback)
+        .fallback(fallback)
         .layer(axum::middleware::from_fn(same_origin::check))
-        .layer(axum::middleware::from_fn(api_rejections::json_rejections))
+        .layer(axum::middleware::from_fn(api::json_rejections))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
         .with_state(state)
+}
+
+/// The registry alone, with the host's error shape and body limit: what `wangge registry
+/// serve` runs.
+pub fn registry_app(state: AppState) -> Router {
+    registry_api::router()
+        .split_for_parts()
+        .0
+        .fallback(|| async { ApiError::from(RuleError::NotFound("route".to_owned())) })
+        .layer(axum::middleware::from_fn(api::json_rejections))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
+        .with_state(state)
+}
+
+/// The router's fallback: the API's error shape under `/api/`, else the 404 page.
+async fn fallback(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::from(RuleError::NotFound(format!("route {}", uri.path())))
+            .into_response();
+    }
+    PageError::not_found(visitor::Visitor::Unknown).into_response()
 }

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-use super::AppState;
+use crate::state::AppState;
 
 /// Routes for health and metrics.
 pub fn router() -> Router<AppState> {

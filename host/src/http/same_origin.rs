@@ -31,9 +31,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::api_error::ApiError;
-use super::current_user::SESSION_COOKIE;
-use super::layout::page;
+use super::api::ApiError;
+use super::credentials::{bearer_token, has_session_cookie};
+use super::pages::frame::layout::page;
+use crate::rules::RuleError;
 
 /// Refuses cookie-authenticated state-changing requests that do not come from this origin.
 pub async fn check(request: Request, next: Next) -> Response {
@@ -55,7 +56,7 @@ fn is_forged(method: &Method, headers: &HeaderMap) -> bool {
         *method,
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    if !unsafe_method || has_bearer(headers) || !has_session_cookie(headers) {
+    if !unsafe_method || bearer_token(headers).is_some() || !has_session_cookie(headers) {
         return false;
     }
     match headers.get(header::ORIGIN) {
@@ -72,29 +73,12 @@ fn is_forged(method: &Method, headers: &HeaderMap) -> bool {
     }
 }
 
-fn has_bearer(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("Bearer "))
-}
-
-fn has_session_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, _)| name == SESSION_COOKIE)
-}
-
 fn refusal(path: &str) -> Response {
     if path.starts_with("/api/") || path.starts_with("/registry/api/") {
-        return ApiError::Forbidden(
+        return ApiError::from(RuleError::Forbidden(
             "cross-site request refused: a request authenticated by the session cookie must come from this site (Origin)"
                 .into(),
-        )
+        ))
         .into_response();
     }
     let body = page(

@@ -8,7 +8,6 @@ use wangge_registry::Manifest;
 
 use super::catalog::{contract_unit, load_installation};
 use super::config_values::parse_assignments;
-use crate::db::Db;
 use crate::db::audit::AuditEntry;
 use crate::db::plugin_categories::{CategoryClaimError, PluginCategory};
 use crate::db::plugins::{NewPlugin, Registration};
@@ -16,6 +15,7 @@ use crate::grid::custom_fields::FieldsSchema;
 use crate::metrics::Metrics;
 use crate::runtime::compile_cache::CacheOutcome;
 use crate::runtime::{Runtime, digest_of};
+use crate::state::Ground;
 
 /// What to add and where.
 #[derive(Debug, Clone)]
@@ -85,11 +85,12 @@ pub(super) fn checked_categories(manifest: &Manifest) -> anyhow::Result<Vec<Plug
 /// Validates and registers the plugin, installs it at the unit and runs its install hook.
 /// On any error nothing stays registered.
 pub async fn add_local_plugin(
-    db: &Db,
+    ground: &Ground,
     runtime: &Runtime,
     metrics: &Metrics,
     options: &AddOptions,
 ) -> anyhow::Result<AddReport> {
+    let db = &ground.db;
     let manifest_path = match &options.manifest {
         Some(path) => path.clone(),
         None => options
@@ -150,7 +151,7 @@ pub async fn add_local_plugin(
         })?;
 
     if registration == Registration::Added {
-        let installed = run_install_hook(db, runtime, metrics, installation_id).await;
+        let installed = run_install_hook(ground, runtime, metrics, installation_id).await;
         if let Err(error) = installed {
             db.unregister(installation_id, manifest.id.as_str(), &version)
                 .await?;
@@ -182,18 +183,19 @@ pub async fn add_local_plugin(
 }
 
 async fn run_install_hook(
-    db: &Db,
+    ground: &Ground,
     runtime: &Runtime,
     metrics: &Metrics,
     installation_id: i64,
 ) -> anyhow::Result<()> {
-    let record = db
+    let record = ground
+        .db
         .installations()
         .await?
         .into_iter()
         .find(|r| r.id == installation_id)
         .ok_or_else(|| anyhow::anyhow!("installation {installation_id} vanished"))?;
-    let (plugin, _) = load_installation(db, runtime, metrics, record).await?;
+    let (plugin, _) = load_installation(ground, runtime, metrics, record).await?;
     match plugin.install().await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(error)) => anyhow::bail!("the plugin's install hook refused: {error}"),

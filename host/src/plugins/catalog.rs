@@ -16,7 +16,6 @@ use std::sync::Arc;
 use wangge_registry::{Manifest, Permission};
 
 use super::config_values::effective;
-use crate::db::Db;
 use crate::db::plugin_storage::InstallationStorage;
 use crate::db::plugins::InstallationRecord;
 use crate::grid::unit_code::{is_within, level_of, parent_of};
@@ -27,6 +26,7 @@ use crate::runtime::compile_cache::CacheOutcome;
 use crate::runtime::installation::Installation;
 use crate::runtime::loaded_plugin::LoadedPlugin;
 use crate::runtime::{LoadError, Runtime};
+use crate::state::Ground;
 
 /// One installation as the page routes see it.
 #[derive(Clone)]
@@ -67,8 +67,12 @@ impl Catalog {
     /// Loads every enabled installation in the database and notes the disabled ones. One
     /// that fails to load is logged and skipped, so a single broken plugin cannot stop the
     /// host.
-    pub async fn load(db: &Db, runtime: &Runtime, metrics: &Metrics) -> anyhow::Result<Self> {
-        Self::build(db, runtime, metrics, None).await
+    pub async fn load(
+        ground: &Ground,
+        runtime: &Runtime,
+        metrics: &Metrics,
+    ) -> anyhow::Result<Self> {
+        Self::build(ground, runtime, metrics, None).await
     }
 
     /// A new catalog from the database as it is now, for a running server. Installations
@@ -78,11 +82,11 @@ impl Catalog {
     /// failed already in `self` and did not change is retried and skipped as at start-up.
     pub async fn reload(
         &self,
-        db: &Db,
+        ground: &Ground,
         runtime: &Runtime,
         metrics: &Metrics,
     ) -> anyhow::Result<Self> {
-        Self::build(db, runtime, metrics, Some(self)).await
+        Self::build(ground, runtime, metrics, Some(self)).await
     }
 
     /// Every installation row the catalog was built from, by installation id.
@@ -91,13 +95,13 @@ impl Catalog {
     }
 
     async fn build(
-        db: &Db,
+        ground: &Ground,
         runtime: &Runtime,
         metrics: &Metrics,
         previous: Option<&Self>,
     ) -> anyhow::Result<Self> {
         let mut catalog = Self::default();
-        for record in db.installations().await? {
+        for record in ground.db.installations().await? {
             let plugin_id = record.plugin_id.clone();
             let id = record.id;
             catalog.records.insert(id, record.clone());
@@ -124,7 +128,7 @@ impl Catalog {
                 continue;
             }
             let unit_code = record.unit_code.clone();
-            match load_installation(db, runtime, metrics, record).await {
+            match load_installation(ground, runtime, metrics, record).await {
                 Ok((plugin, outcome)) => {
                     tracing::info!(
                         plugin = %plugin_id,
@@ -203,19 +207,19 @@ impl Catalog {
 
 /// Builds a callable plugin from a stored installation.
 pub async fn load_installation(
-    db: &Db,
+    ground: &Ground,
     runtime: &Runtime,
     metrics: &Metrics,
     record: InstallationRecord,
 ) -> anyhow::Result<(LoadedPlugin, CacheOutcome)> {
-    let bytes = db.component(&record.digest).await?;
-    load_with_component(db, runtime, metrics, record, &bytes)
+    let bytes = ground.db.component(&record.digest).await?;
+    load_with_component(ground, runtime, metrics, record, &bytes)
 }
 
 /// Builds a callable plugin from an installation and its component's bytes, which need not
 /// be stored yet: an upgrade runs the new version's migrate hook before it records it.
 pub fn load_with_component(
-    db: &Db,
+    ground: &Ground,
     runtime: &Runtime,
     metrics: &Metrics,
     record: InstallationRecord,
@@ -236,8 +240,8 @@ pub fn load_with_component(
         config: effective(&manifest, &record.config),
         unit: contract_unit(&record.unit_code, &record.unit_name)?,
         grants,
-        storage: InstallationStorage::new(db.clone(), record.id, limits.storage_quota_bytes),
-        db: db.clone(),
+        storage: InstallationStorage::new(ground.db.clone(), record.id, limits.storage_quota_bytes),
+        ground: ground.clone(),
         metrics: metrics.for_plugin(manifest.id.as_str()),
         breaker: Breaker::new(limits.breaker_threshold, limits.breaker_cooldown),
         limits,

@@ -16,7 +16,7 @@ use arc_swap::Guard;
 use tokio::time::MissedTickBehavior;
 
 use super::Catalog;
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// How often `serve` reads the change marker by default. An operator who has just run
 /// `plugin install` expects the page within a few seconds, and the read is one row by its
@@ -71,7 +71,7 @@ pub async fn watch(state: AppState, interval: Duration) {
     let mut seen: Option<i64> = None;
     loop {
         ticks.tick().await;
-        let version = match state.database().catalog_version().await {
+        let version = match state.db().catalog_version().await {
             Ok(version) => version,
             Err(error) => {
                 tracing::warn!(%error, "cannot read the catalog's change marker");
@@ -97,7 +97,7 @@ async fn reload_once(state: &AppState, version: i64) {
     let (task_state, old) = (state.clone(), Arc::clone(&current));
     let reloaded = tokio::task::spawn_blocking(move || {
         handle.block_on(old.reload(
-            task_state.database(),
+            task_state.ground(),
             task_state.runtime(),
             task_state.metrics(),
         ))

@@ -37,7 +37,7 @@ impl Visibility {
 }
 
 /// One version as listed (and as read back from another registry's API).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VersionSummary {
     /// The version.
     pub version: String,
@@ -61,7 +61,7 @@ pub struct VersionSummary {
 
 /// One plugin as listed: what its newest visible version says, and its versions newest
 /// first. Read back from another registry by `wangge plugin install --registry`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PluginSummary {
     /// The plugin id.
     pub id: String,

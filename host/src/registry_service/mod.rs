@@ -6,7 +6,8 @@
 //! same code serves the registry embedded in every host at `/registry/` and the standalone
 //! `wangge registry serve`, which runs the same binary with only the registry's routes —
 //! for a province that runs one registry for many hosts. The `wangge-registry` crate stays
-//! the format and signing library (manifest, `.wgp`, ed25519); this module is the service.
+//! the format and signing library (manifest, `.wgp`, ed25519); this module is the service,
+//! and `http::registry_api` its HTTP door.
 //!
 //! Who vouches for what: a publish is authenticated by its signature alone — the package's
 //! manifest names its publisher, the publisher must be registered here with a public key,
@@ -18,12 +19,12 @@
 
 mod catalog;
 mod error;
-pub mod http;
 mod mirror;
 mod publish;
 mod publishers;
 pub mod remote;
 mod review;
+pub mod reviewers;
 mod state;
 mod store;
 #[cfg(test)]
@@ -37,6 +38,13 @@ pub use publishers::{add_publisher, publisher_key};
 pub use review::{Decision, review, yank};
 pub use state::PackageState;
 pub use store::PackageRecord;
+
+/// The media type of a `.wgp` package on the wire.
+pub const PACKAGE_MEDIA_TYPE: &str = "application/vnd.wangge.package";
+/// The header carrying the publisher's signature (`ed25519:<base64>`).
+pub const SIGNATURE_HEADER: &str = "x-wangge-signature";
+/// The header carrying the package digest on download.
+pub const DIGEST_HEADER: &str = "x-wangge-digest";
 
 /// Who performs a registry operation, as the audit log and the stored review record name
 /// them.

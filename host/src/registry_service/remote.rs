@@ -11,7 +11,7 @@ use serde_json::Value;
 use wangge_registry::package::layout::MAX_PACKAGE_BYTES;
 
 use super::PluginSummary;
-use super::http::{DIGEST_HEADER, PACKAGE_MEDIA_TYPE, SIGNATURE_HEADER};
+use super::{DIGEST_HEADER, PACKAGE_MEDIA_TYPE, SIGNATURE_HEADER};
 
 /// How long one upload may take: a package is at most 48 MiB, which a slow provincial
 /// link still moves in well under this.

@@ -11,6 +11,7 @@ use super::limits::Limits;
 use crate::db::Db;
 use crate::db::plugin_storage::InstallationStorage;
 use crate::metrics::PluginMetrics;
+use crate::state::Ground;
 
 /// One installation as the runtime sees it.
 #[derive(Debug)]
@@ -28,8 +29,8 @@ pub struct Installation {
     pub config: Vec<(String, String)>,
     /// Its key-value storage.
     pub storage: InstallationStorage,
-    /// The database, for the audit log.
-    pub db: Db,
+    /// What the rules its imports call work on (the database above all).
+    pub ground: Ground,
     /// Its metrics.
     pub metrics: PluginMetrics,
     /// Its circuit breaker.
@@ -42,6 +43,20 @@ impl Installation {
     /// Whether `permission` was granted.
     pub fn is_granted(&self, permission: &Permission) -> bool {
         self.grants.contains(permission)
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.ground.db
+    }
+
+    /// The installation as the rules see it acting: its id, its plugin and its scope.
+    pub fn as_actor(&self) -> crate::rules::Actor<'_> {
+        crate::rules::Actor::Plugin(crate::rules::actor::Installation {
+            id: self.id,
+            plugin_id: self.plugin_id(),
+            scope: &self.unit.code,
+        })
     }
 
     /// `plugin:ID#INSTALLATION`, the actor name in audit rows and logs.

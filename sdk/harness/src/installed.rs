@@ -79,7 +79,7 @@ impl Installed<'_> {
     /// plugin sees them: sensitive fields masked). `Err` carries the plugin's error or the
     /// fault, as text.
     pub fn resident_changed(&self, change: Change, resident_id: &str) -> Result<(), String> {
-        let db = self.host.state.database();
+        let db = self.host.state.db();
         let id = parse_id(resident_id);
         let resident = self
             .host
@@ -125,7 +125,7 @@ impl Installed<'_> {
         &self,
         event_id: &str,
     ) -> wangge_host::runtime::bindings::wangge::plugin::types::Event {
-        let db = self.host.state.database();
+        let db = self.host.state.db();
         self.host
             .block_on(event_payload(db, parse_id(event_id)))
             .unwrap_or_else(|e| panic!("cannot read event {event_id}: {e}"))

@@ -8,12 +8,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::Router;
 use tempfile::TempDir;
 use wangge_host::auth::token;
-use wangge_host::config::StorageArgs;
+use wangge_host::config::{Settings, StorageArgs};
 use wangge_host::dev::fixtures::{FIXTURE_INSTALL_UNIT, ensure_fixtures};
-use wangge_host::http::{AppState, app};
+use wangge_host::http::app;
 use wangge_host::plugins::{AddOptions, Catalog, add_local_plugin};
 use wangge_host::runtime::limits::Limits;
-use wangge_host::server::Host;
+use wangge_host::state::{AppState, Host};
 
 use crate::build_cache::built;
 use crate::client::Client;
@@ -87,7 +87,7 @@ impl TestHost {
             ..Limits::default()
         };
         let state = runtime.block_on(async {
-            let host = Host::open_with_limits(&storage, &limits).await?;
+            let host = Host::open(Settings::new(storage, limits)).await?;
             ensure_fixtures(&host.db).await?;
             host.into_state().await
         })?;
@@ -126,12 +126,12 @@ impl TestHost {
         let state = &self.state;
         let plugin_id = self.block_on(async {
             let unit = state
-                .database()
+                .db()
                 .unit(&options.unit)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no unit {} in the fixtures", options.unit))?;
             let report = add_local_plugin(
-                state.database(),
+                state.ground(),
                 state.runtime(),
                 state.metrics(),
                 &AddOptions {
@@ -144,7 +144,7 @@ impl TestHost {
                 },
             )
             .await?;
-            let catalog = Catalog::load(state.database(), state.runtime(), state.metrics()).await?;
+            let catalog = Catalog::load(state.ground(), state.runtime(), state.metrics()).await?;
             state.replace_catalog(catalog);
             anyhow::Ok(report.plugin_id)
         })?;
@@ -176,7 +176,7 @@ impl TestHost {
     }
 
     fn sign_in(&self, username: &str) -> anyhow::Result<String> {
-        let db = self.state.database();
+        let db = self.state.db();
         self.block_on(async {
             let (user, _) = db.user_for_sign_in(username).await?.ok_or_else(|| {
                 anyhow::anyhow!(
@@ -195,7 +195,7 @@ impl TestHost {
     /// The id of the fixture resident called `name` (e.g. 张建国, who lives in the demo
     /// grid and is the `resident` user).
     pub fn resident_id(&self, name: &str) -> String {
-        let db = self.state.database();
+        let db = self.state.db();
         let found = self.block_on(async {
             db.residents_under("", None, 100_000)
                 .await
@@ -211,7 +211,7 @@ impl TestHost {
     /// The audit log, oldest first, of entries whose action starts with `action_prefix`
     /// (`""` for all).
     pub fn audit(&self, action_prefix: &str) -> Vec<AuditRecord> {
-        let db = self.state.database();
+        let db = self.state.db();
         let rows = self
             .block_on(db.audit_all(100_000))
             .unwrap_or_else(|e| panic!("cannot read the audit log: {e}"));

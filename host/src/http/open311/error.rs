@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::http::api_error::ApiError;
+use crate::rules::RuleError;
 
 /// A GeoReport error.
 #[derive(Debug)]
@@ -35,19 +35,52 @@ impl Open311Error {
     }
 }
 
-impl From<ApiError> for Open311Error {
-    fn from(error: ApiError) -> Self {
-        if let ApiError::Internal(detail) = &error {
-            tracing::error!("Open311 request failed: {detail:#}");
-            return Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-        }
-        Self::new(error.status(), error.to_string())
+/// What a rule refused, in GeoReport's words: its status, and its message with the field
+/// named as GeoReport names it (`service_code`, `lat`, `attribute[NAME]` …).
+impl From<RuleError> for Open311Error {
+    fn from(error: RuleError) -> Self {
+        let status = match &error {
+            RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            RuleError::BadCredentials => StatusCode::UNAUTHORIZED,
+            RuleError::Forbidden(_) => StatusCode::FORBIDDEN,
+            RuleError::NotFound(_) => StatusCode::NOT_FOUND,
+            RuleError::Conflict(_) => StatusCode::CONFLICT,
+            RuleError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            RuleError::Internal(detail) => {
+                tracing::error!("Open311 request failed: {detail:#}");
+                return Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+            }
+        };
+        let description = match error {
+            RuleError::Invalid { field, problem } => {
+                format!("{}: {problem}", georeport_name(&field))
+            }
+            RuleError::InvalidAttribute { name, problem } => {
+                format!("attribute[{name}]: {problem}")
+            }
+            other => other.to_string(),
+        };
+        Self::new(status, description)
+    }
+}
+
+/// GeoReport's name for a field the rules name their own way.
+fn georeport_name(field: &str) -> &str {
+    match field {
+        "category" => "service_code",
+        "unit" => "jurisdiction_id",
+        "latitude" => "lat",
+        "longitude" => "long",
+        "address" => "address_string",
+        other => other,
     }
 }
 
 impl From<sqlx::Error> for Open311Error {
     fn from(error: sqlx::Error) -> Self {
-        ApiError::from(error).into()
+        RuleError::from(error).into()
     }
 }
 

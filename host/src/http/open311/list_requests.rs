@@ -15,12 +15,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use serde_json::Value;
 
-use super::auth::{Caller, caller};
+use super::auth::caller;
 use super::error::Open311Error;
 use super::format::json_name;
 use super::request_json::{request_json, states_of};
-use crate::db::events::{EventQuery, StoredEvent};
-use crate::http::AppState;
+use crate::db::events::StoredEvent;
+use crate::rules::events::{self, Search, categories};
+use crate::rules::{Actor, RuleError};
+use crate::state::AppState;
 
 /// GeoReport's cap on one answer.
 const MAX_REQUESTS: i64 = 1000;
@@ -80,9 +82,7 @@ fn instant(name: &str, text: &str) -> Result<i64, Open311Error> {
 
 /// The events as requests, with their category names, unit names and latest notes.
 async fn requests_json(state: &AppState, events: &[StoredEvent]) -> Result<Value, Open311Error> {
-    let names: HashMap<String, String> = state
-        .db()
-        .event_categories()
+    let names: HashMap<String, String> = categories::all(state.db())
         .await?
         .into_iter()
         .map(|c| (c.code, c.name))
@@ -112,23 +112,6 @@ async fn requests_json(state: &AppState, events: &[StoredEvent]) -> Result<Value
     Ok(Value::from(requests))
 }
 
-/// The units searched: the caller's grant units, or `jurisdiction_id` within them.
-fn scope(caller: &Caller, jurisdiction: Option<&str>) -> Result<Vec<String>, Open311Error> {
-    match jurisdiction {
-        Some(unit) if caller.grants.reaches(unit) => Ok(vec![unit.to_owned()]),
-        Some(unit) => Err(Open311Error::new(
-            axum::http::StatusCode::FORBIDDEN,
-            format!("jurisdiction_id: you hold no role at unit {unit}"),
-        )),
-        None => Ok(caller
-            .grants
-            .0
-            .iter()
-            .map(|g| g.unit_code.clone())
-            .collect()),
-    }
-}
-
 /// `GET requests.json`.
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -136,8 +119,8 @@ pub(super) async fn list(
     query: Result<Query<Params>, QueryRejection>,
 ) -> Result<Json<Value>, Open311Error> {
     let params = query_params(query)?;
-    let caller = caller(&state, &headers, param(&params, "api_key")).await?;
-    let subtrees = scope(&caller, param(&params, "jurisdiction_id"))?;
+    let person = caller(&state, &headers, param(&params, "api_key")).await?;
+    let actor = Actor::Person(&person);
     let ids: Option<Vec<i64>> = param(&params, "service_request_id")
         .map(|list| {
             list.split(',')
@@ -151,10 +134,10 @@ pub(super) async fn list(
                 .collect()
         })
         .transpose()?;
-    let mut query = EventQuery {
-        subtrees: &subtrees,
+    let mut query = Search {
+        within: param(&params, "jurisdiction_id"),
         limit: MAX_REQUESTS,
-        ..EventQuery::default()
+        ..Search::default()
     };
     let states: Vec<&str>;
     if let Some(ids) = &ids {
@@ -191,7 +174,15 @@ pub(super) async fn list(
             query.states = Some(&states);
         }
     }
-    let events = state.db().events_matching(&query).await?;
+    let events = events::search(state.db(), &actor, &query)
+        .await
+        .map_err(|error| match error {
+            RuleError::Forbidden(why) => Open311Error::new(
+                axum::http::StatusCode::FORBIDDEN,
+                format!("jurisdiction_id: {why}"),
+            ),
+            other => other.into(),
+        })?;
     Ok(Json(requests_json(&state, &events).await?))
 }
 
@@ -204,13 +195,14 @@ pub(super) async fn one(
 ) -> Result<Json<Value>, Open311Error> {
     let params = query_params(query)?;
     let id_text = json_name(&file)?;
-    let caller = caller(&state, &headers, param(&params, "api_key")).await?;
+    let person = caller(&state, &headers, param(&params, "api_key")).await?;
     let not_found = || Open311Error::not_found(format!("service request {id_text} not found"));
     let id: i64 = id_text.parse().map_err(|_| not_found())?;
-    let event = match state.db().event(id).await? {
-        Some(event) if caller.grants.reaches(&event.unit_code) => event,
+    let event = match events::in_scope(state.db(), &Actor::Person(&person), id).await {
+        Ok(event) => event,
         // Out of scope looks exactly like absent.
-        _ => return Err(not_found()),
+        Err(RuleError::NotFound(_)) => return Err(not_found()),
+        Err(other) => return Err(other.into()),
     };
     Ok(Json(requests_json(&state, &[event]).await?))
 }

@@ -18,7 +18,7 @@ mod services;
 use axum::Router;
 use axum::routing::get;
 
-use super::AppState;
+use crate::state::AppState;
 
 /// Where the routes live.
 const BASE: &str = "/open311/v2";

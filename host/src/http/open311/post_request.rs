@@ -1,7 +1,7 @@
 //! `POST requests.json`: a citizen app reports an event, form-encoded as GeoReport says.
 //!
 //! Read: `service_code` (the category), `lat` and `long` or `address_string` (one is
-//! required), `description` (up to 4000 characters), `attribute[NAME]` (the category's
+//! required), `description` (up to 2000 characters, as every report), `attribute[NAME]` (the category's
 //! custom fields, typed and validated as in `POST /api/events`), `api_key` (in the body,
 //! the URL's query string or as `Authorization: Bearer`) and `jurisdiction_id` (the unit
 //! code the event belongs to: one the caller holds a role over; it may be left out when all
@@ -23,16 +23,11 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::auth::{Caller, caller};
+use super::auth::caller;
 use super::error::Open311Error;
-use crate::db::events::NewEvent;
-use crate::http::AppState;
-use crate::http::api_error::ApiError;
-use crate::http::events_api::{category_fields, check_attributes, checked_place, known_category};
-use crate::plugins::hooks::{Notice, spawn_delivery};
-
-/// GeoReport's limit on a description.
-const MAX_DESCRIPTION_CHARS: usize = 4000;
+use crate::rules::events::{self, NewReport, categories};
+use crate::rules::{Actor, Person};
+use crate::state::AppState;
 
 /// Characters of the description kept as the title.
 const TITLE_CHARS: usize = 40;
@@ -127,26 +122,14 @@ fn title_of(description: &str) -> Option<String> {
         .map(|line| line.chars().take(TITLE_CHARS).collect())
 }
 
-/// The unit the event belongs to: `jurisdiction_id` if the caller holds a role over it,
-/// else the caller's one grant unit.
-fn unit_of(caller: &Caller, jurisdiction: Option<&str>) -> Result<String, Open311Error> {
+/// The unit the event belongs to: `jurisdiction_id` (the rule checks the caller holds a
+/// role there), else the caller's one grant unit.
+fn unit_of(person: &Person, jurisdiction: Option<&str>) -> Result<String, Open311Error> {
     if let Some(unit) = jurisdiction.map(str::trim) {
-        if caller.grants.reaches(unit) {
-            return Ok(unit.to_owned());
-        }
-        return Err(Open311Error::new(
-            StatusCode::FORBIDDEN,
-            format!("jurisdiction_id: you hold no role at unit {unit}"),
-        ));
+        return Ok(unit.to_owned());
     }
-    let units: BTreeSet<&str> = caller
-        .grants
-        .0
-        .iter()
-        .map(|g| g.unit_code.as_str())
-        .collect();
-    match units.into_iter().collect::<Vec<_>>().as_slice() {
-        [only] => Ok((*only).to_owned()),
+    match person.grant_units().as_slice() {
+        [only] => Ok(only.clone()),
         _ => Err(Open311Error::bad_request(
             "jurisdiction_id: your roles are at several units (or none); give the code of \
              the unit the request belongs to",
@@ -175,33 +158,82 @@ pub(super) async fn post(
             .find(|(k, _)| k == "api_key")
             .map(|(_, v)| v.as_str())
     });
-    let caller = caller(&state, &headers, params.get("api_key").or(url_key)).await?;
+    let person = caller(&state, &headers, params.get("api_key").or(url_key)).await?;
     let code = params.get("service_code").ok_or_else(|| {
         Open311Error::bad_request("service_code: required (services.json lists them)")
     })?;
-    let category = known_category(&state, "service_code", code).await?;
     let latitude = params.number("lat")?;
     let longitude = params.number("long")?;
-    let place = checked_place(
-        ["lat", "long", "address_string"],
-        latitude,
-        longitude,
-        params.get("address_string"),
-    )?;
-    if place.latitude.is_none() && place.address.is_none() {
+    if latitude.is_none() && longitude.is_none() && params.get("address_string").is_none() {
         return Err(Open311Error::bad_request(
             "lat: give lat and long, or address_string, to say where",
         ));
     }
     let description = params.get("description").unwrap_or_default().trim();
-    let description_chars = description.chars().count();
-    if description_chars > MAX_DESCRIPTION_CHARS {
-        return Err(Open311Error::bad_request(format!(
-            "description: expected at most {MAX_DESCRIPTION_CHARS} characters, got \
-             {description_chars}"
-        )));
-    }
-    let fields = category_fields(&category)?;
+    let attributes = typed_attributes(&state, &params, code).await?;
+    let unit = unit_of(&person, params.get("jurisdiction_id"))?;
+    let title = match title_of(description) {
+        Some(title) => title,
+        None => categories::all(state.db())
+            .await?
+            .into_iter()
+            .find(|c| c.code == code)
+            .map_or_else(|| code.to_owned(), |c| c.name),
+    };
+    let reported = events::report(
+        state.ground(),
+        Actor::Person(&person),
+        &NewReport {
+            category: code,
+            title: &title,
+            description,
+            unit: &unit,
+            latitude,
+            longitude,
+            address: params.get("address_string"),
+            attributes: &attributes,
+            urgent: false,
+        },
+    )
+    .await
+    .map_err(|error| match error {
+        // The unit is the jurisdiction GeoReport asked for.
+        crate::rules::RuleError::Forbidden(why) => {
+            Open311Error::new(StatusCode::FORBIDDEN, format!("jurisdiction_id: {why}"))
+        }
+        other => other.into(),
+    })?;
+    let notice = format!(
+        "已上报至{}，受理后 {} 个工作日内办结",
+        reported.unit.name, reported.category.sla_working_days
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(json!([{
+            "service_request_id": reported.event.id.to_string(),
+            "service_notice": notice,
+            "account_id": null,
+        }])),
+    ))
+}
+
+/// The `attribute[NAME]` parameters as the category's custom fields type them (a number
+/// field's text as a number …); a name the category does not have is kept as text, for
+/// the rule to name.
+async fn typed_attributes(
+    state: &AppState,
+    params: &Params,
+    code: &str,
+) -> Result<Value, Open311Error> {
+    let category = categories::all(state.db())
+        .await?
+        .into_iter()
+        .find(|c| c.code == code);
+    let fields = category
+        .as_ref()
+        .map(categories::fields_of)
+        .transpose()?
+        .flatten();
     let mut attributes = Map::new();
     for (name, text) in params.attributes() {
         let field = fields
@@ -211,53 +243,11 @@ pub(super) async fn post(
             Some(field) => field.value_from_text(text).map_err(|problem| {
                 Open311Error::bad_request(format!("attribute[{name}]: {}: {problem}", field.title))
             })?,
-            // Left as text: the check below names the unknown field.
             None => Value::String(text.to_owned()),
         };
         attributes.insert(name.to_owned(), value);
     }
-    let attributes = Value::Object(attributes);
-    check_attributes(&category, &attributes).map_err(|error| match error {
-        ApiError::InvalidAttribute { name, problem } => {
-            Open311Error::bad_request(format!("attribute[{name}]: {problem}"))
-        }
-        other => other.into(),
-    })?;
-    let unit = unit_of(&caller, params.get("jurisdiction_id"))?;
-    let Some(unit_row) = state.db().unit(&unit).await? else {
-        return Err(Open311Error::bad_request(format!(
-            "jurisdiction_id: no unit has the code {unit}"
-        )));
-    };
-    let title = title_of(description).unwrap_or_else(|| category.name.clone());
-    let reporter = format!("user:{}", caller.username);
-    let id = state
-        .db()
-        .report_event(&NewEvent {
-            category: &category.code,
-            title: &title,
-            description,
-            unit_code: &unit,
-            reporter: &reporter,
-            latitude: place.latitude,
-            longitude: place.longitude,
-            address: place.address,
-            attributes: Some(&attributes),
-        })
-        .await?;
-    spawn_delivery(&state, Notice::EventReported { event_id: id });
-    let notice = format!(
-        "已上报至{}，受理后 {} 个工作日内办结",
-        unit_row.name, category.sla_working_days
-    );
-    Ok((
-        StatusCode::CREATED,
-        Json(json!([{
-            "service_request_id": id.to_string(),
-            "service_notice": notice,
-            "account_id": null,
-        }])),
-    ))
+    Ok(Value::Object(attributes))
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use super::error::Open311Error;
 use super::format::json_name;
 use crate::db::events::Category;
 use crate::grid::custom_fields::{Field, FieldKind};
-use crate::http::AppState;
-use crate::http::events_api::category_fields;
+use crate::rules::events::categories::{self, fields_of};
+use crate::state::AppState;
 
 /// Dispute categories (`dispute.*`) form one group; everything else is "other".
 fn group(category: &Category) -> &'static str {
@@ -40,9 +40,7 @@ fn service_json(category: &Category) -> Value {
 
 /// `GET services.json`: every category.
 pub(super) async fn list(State(state): State<AppState>) -> Result<Json<Value>, Open311Error> {
-    let services: Vec<Value> = state
-        .db()
-        .event_categories()
+    let services: Vec<Value> = categories::all(state.db())
         .await?
         .iter()
         .map(service_json)
@@ -98,9 +96,7 @@ pub(super) async fn definition(
     Path(file): Path<String>,
 ) -> Result<Json<Value>, Open311Error> {
     let code = json_name(&file)?;
-    let category = state
-        .db()
-        .event_categories()
+    let category = categories::all(state.db())
         .await?
         .into_iter()
         .find(|c| c.code == code)
@@ -109,7 +105,7 @@ pub(super) async fn definition(
                 "service {code} not found (services.json lists them)"
             ))
         })?;
-    let attributes: Vec<Value> = category_fields(&category)?
+    let attributes: Vec<Value> = fields_of(&category)?
         .map(|fields| {
             fields
                 .fields()

@@ -5,14 +5,14 @@
 //! first sees them (masked). A refusal or fault is logged and counted by the plugin's
 //! metrics and circuit breaker like any other call; nothing is retried.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
+use arc_swap::ArcSwap;
 use wangge_registry::HookSubscription;
 
 use crate::db::Db;
 use crate::grid::unit_code::is_within;
 use crate::grid::workflow::EventState;
-use crate::http::AppState;
 use crate::plugins::Catalog;
 use crate::runtime::bindings::exports::wangge::plugin::hooks::ChangeKind;
 use crate::runtime::loaded_plugin::HookCall;
@@ -66,13 +66,47 @@ pub struct DeliveryReport {
     pub faulted: usize,
 }
 
-/// Delivers `notice` in a task of its own, with the catalog in force now.
-pub fn spawn_delivery(state: &AppState, notice: Notice) {
-    let catalog = Arc::clone(&state.catalog());
-    let db = state.database().clone();
-    tokio::spawn(async move {
-        deliver(&catalog, &db, notice).await;
-    });
+/// Where the rules announce committed changes: each notice is delivered in a task of its
+/// own, to the catalog in force when it is announced. Cheap to clone.
+///
+/// The catalog is held weakly: every installation holds the rules' ground, and with it these
+/// hooks, so a strong reference would keep each catalog alive through its own installations.
+/// Once the state that owns the catalog is gone (a server shutting down, a test's host
+/// dropped), announcements are dropped.
+#[derive(Clone)]
+pub struct Hooks {
+    catalog: Weak<ArcSwap<Catalog>>,
+    db: Db,
+}
+
+impl Hooks {
+    /// Hooks delivering to whatever catalog `catalog` holds at each announcement.
+    pub fn new(catalog: &Arc<ArcSwap<Catalog>>, db: Db) -> Self {
+        Self {
+            catalog: Arc::downgrade(catalog),
+            db,
+        }
+    }
+
+    /// Hooks that deliver nothing: for a host that serves no plugins (the standalone
+    /// registry) and for tools that deliver by hand (`residents import`).
+    pub fn none(db: Db) -> Self {
+        Self {
+            catalog: Weak::new(),
+            db,
+        }
+    }
+
+    /// Delivers `notice` in a task of its own, with the catalog in force now.
+    pub fn announce(&self, notice: Notice) {
+        let Some(catalog) = self.catalog.upgrade().map(|swap| swap.load_full()) else {
+            return;
+        };
+        let db = self.db.clone();
+        tokio::spawn(async move {
+            deliver(&catalog, &db, notice).await;
+        });
+    }
 }
 
 /// Delivers `notice` to every subscribed installation covering it, one after another.

@@ -5,4 +5,4 @@
 pub mod delivery;
 pub mod schedules;
 
-pub use delivery::{Notice, ResidentChange, deliver, spawn_delivery};
+pub use delivery::{Hooks, Notice, ResidentChange, deliver};

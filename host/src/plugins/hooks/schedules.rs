@@ -8,8 +8,8 @@ use std::time::Duration;
 use wangge_registry::Timing;
 
 use crate::db::{Db, now_ms};
-use crate::http::AppState;
 use crate::runtime::loaded_plugin::{HookCall, LoadedPlugin};
+use crate::state::AppState;
 
 /// How often the server looks for due schedules. A schedule fires within this of its time.
 pub const TICK: Duration = Duration::from_secs(30);
@@ -45,7 +45,7 @@ pub async fn run(state: AppState) {
         for plugin in plugins {
             for schedule in &plugin.installation.manifest.schedules {
                 if let Err(error) =
-                    fire_if_due(state.database(), &plugin, &schedule.name, schedule.timing()).await
+                    fire_if_due(state.db(), &plugin, &schedule.name, schedule.timing()).await
                 {
                     tracing::error!(
                         plugin = plugin.installation.plugin_id(),

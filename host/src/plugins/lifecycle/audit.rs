@@ -15,7 +15,7 @@ impl Lifecycle<'_> {
         unit: &str,
         detail: Value,
     ) -> anyhow::Result<()> {
-        self.db
+        self.db()
             .audit(AuditEntry {
                 actor: &self.actor.audit,
                 action,

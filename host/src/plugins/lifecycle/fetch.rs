@@ -34,7 +34,7 @@ impl Lifecycle<'_> {
             "downloading {plugin_id} {version} from the registry"
         ));
         let download =
-            registry_service::download(self.db, plugin_id, &version_text, Visibility::Reviewer)
+            registry_service::download(self.db(), plugin_id, &version_text, Visibility::Reviewer)
                 .await
                 .map_err(|e| anyhow::anyhow!("{plugin_id} {version}: {e}"))?;
         self.step(&format!(
@@ -74,7 +74,7 @@ impl Lifecycle<'_> {
         signature: &str,
         publisher: &str,
     ) -> anyhow::Result<VerifiedPackage> {
-        let key = registry_service::publisher_key(self.db, publisher)
+        let key = registry_service::publisher_key(self.db(), publisher)
             .await?
             .ok_or_else(|| {
                 anyhow::anyhow!(

@@ -25,7 +25,8 @@ impl Lifecycle<'_> {
         bytes: &[u8],
         hook: Hook<'_>,
     ) -> anyhow::Result<()> {
-        let (plugin, _) = load_with_component(self.db, self.runtime, self.metrics, record, bytes)?;
+        let (plugin, _) =
+            load_with_component(self.ground, self.runtime, self.metrics, record, bytes)?;
         let (name, outcome) = match hook {
             Hook::Install => ("install", plugin.install().await),
             Hook::Migrate(from) => ("migrate", plugin.migrate(from).await),

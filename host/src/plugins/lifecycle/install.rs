@@ -7,10 +7,10 @@ use serde_json::json;
 use super::Lifecycle;
 use super::consent::{self, Grants};
 use super::hooks::Hook;
+use super::obstacles;
 use super::resolve::resolve_version;
 use crate::db::installations::{Placement, VersionToRecord};
 use crate::db::plugins::InstallationRecord;
-use crate::grid::unit_code::level_of;
 use crate::plugins::add::checked_categories;
 use crate::plugins::config_values::parse_assignments;
 use crate::runtime::compile_cache::CacheOutcome;
@@ -69,7 +69,7 @@ async fn install_checked(
     lifecycle: &Lifecycle<'_>,
     request: &InstallRequest,
 ) -> anyhow::Result<Installed> {
-    let db = lifecycle.db;
+    let db = lifecycle.db();
     let plugin_id = request.plugin_id.as_str();
     let unit_code = request.unit_code.as_str();
     let unit = db.unit(unit_code).await?.ok_or_else(|| {
@@ -78,7 +78,7 @@ async fn install_checked(
         )
     })?;
     let existing = db.installation_at(plugin_id, unit_code).await?;
-    if let Some(row) = existing.as_ref().filter(|row| row.state != "uninstalled") {
+    if let Some(row) = existing.as_ref().filter(|row| obstacles::is_live(row)) {
         anyhow::bail!(
             "{plugin_id} is already installed at {unit_code} ({}, {}): use `wangge plugin \
              upgrade`, or uninstall it first",
@@ -98,8 +98,7 @@ async fn install_checked(
     let package = lifecycle.fetch_verified(plugin_id, &version).await?;
     let manifest = &package.opened.manifest;
 
-    let level = level_of(unit_code)?;
-    if !manifest.levels.contains(&level) {
+    if let Err(level) = obstacles::level_refused(manifest, unit_code)? {
         let allowed: Vec<String> = manifest
             .levels
             .iter()

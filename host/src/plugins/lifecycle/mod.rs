@@ -35,6 +35,7 @@ pub mod consent;
 pub(crate) mod fetch;
 mod hooks;
 mod install;
+pub mod obstacles;
 mod remote_fetch;
 pub(crate) mod resolve;
 mod rollback;
@@ -52,11 +53,13 @@ use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::registry_service::Actor;
 use crate::runtime::Runtime;
+use crate::state::Ground;
 
 /// What every lifecycle operation works with.
 pub struct Lifecycle<'a> {
-    /// The host's database (installations, storage, the registry, the audit log).
-    pub db: &'a Db,
+    /// The host's database (installations, storage, the registry, the audit log) and what
+    /// else the rules need, for the installations whose hooks it runs.
+    pub ground: &'a Ground,
     /// The runtime, to compile and to run lifecycle hooks.
     pub runtime: &'a Runtime,
     /// Metrics, for the hooks' calls.
@@ -67,7 +70,12 @@ pub struct Lifecycle<'a> {
     pub progress: &'a (dyn Fn(&str) + Send + Sync),
 }
 
-impl Lifecycle<'_> {
+impl<'a> Lifecycle<'a> {
+    /// The host's database.
+    pub fn db(&self) -> &'a Db {
+        &self.ground.db
+    }
+
     fn step(&self, text: &str) {
         (self.progress)(text);
     }

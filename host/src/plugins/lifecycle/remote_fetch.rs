@@ -102,7 +102,7 @@ impl Lifecycle<'_> {
             "mirroring {plugin_id} {version} into this host's registry as approved"
         ));
         let mirrored = registry_service::mirror(
-            self.db,
+            self.db(),
             &MirrorSource {
                 opened: &verified.opened,
                 bytes: &package.bytes,

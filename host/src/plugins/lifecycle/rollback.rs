@@ -38,7 +38,7 @@ async fn rollback_checked(
     plugin_id: &str,
     unit_code: &str,
 ) -> anyhow::Result<RolledBack> {
-    let db = lifecycle.db;
+    let db = lifecycle.db();
     let current = current_installation(lifecycle, plugin_id, unit_code).await?;
     let previous = current.previous_version.clone().ok_or_else(|| {
         anyhow::anyhow!(

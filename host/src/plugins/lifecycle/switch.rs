@@ -38,13 +38,13 @@ async fn switch(
     };
     let outcome = async {
         let row = lifecycle
-            .db
+            .db()
             .installation_at(plugin_id, unit_code)
             .await?
             .filter(|row| row.state != "uninstalled")
             .ok_or_else(|| anyhow::anyhow!("{plugin_id} is not installed at {unit_code}"))?;
         if !lifecycle
-            .db
+            .db()
             .set_installation_state(row.id, from, to)
             .await?
         {

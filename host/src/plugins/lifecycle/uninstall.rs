@@ -94,7 +94,7 @@ async fn uninstall_checked(
     unit_code: &str,
     data: &DataChoice,
 ) -> anyhow::Result<Uninstalled> {
-    let db = lifecycle.db;
+    let db = lifecycle.db();
     let row = current_installation(lifecycle, plugin_id, unit_code).await?;
     if let DataChoice::Export(path) = data
         && path.exists()
@@ -168,7 +168,7 @@ async fn uninstall_checked(
 }
 
 async fn uninstall_hook(lifecycle: &Lifecycle<'_>, row: &InstallationRow) -> anyhow::Result<()> {
-    let db = lifecycle.db;
+    let db = lifecycle.db();
     let (digest, manifest) = db
         .plugin_version(&row.plugin_id, &row.version)
         .await?

@@ -70,7 +70,7 @@ pub(super) async fn current_installation(
     unit_code: &str,
 ) -> anyhow::Result<InstallationRow> {
     lifecycle
-        .db
+        .db()
         .installation_at(plugin_id, unit_code)
         .await?
         .filter(|row| row.state != "uninstalled")
@@ -86,7 +86,7 @@ async fn upgrade_checked(
     lifecycle: &Lifecycle<'_>,
     request: &UpgradeRequest,
 ) -> anyhow::Result<Upgraded> {
-    let db = lifecycle.db;
+    let db = lifecycle.db();
     let plugin_id = request.plugin_id.as_str();
     let unit_code = request.unit_code.as_str();
     let current = current_installation(lifecycle, plugin_id, unit_code).await?;

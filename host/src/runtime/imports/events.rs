@@ -1,6 +1,7 @@
-//! `events`: the event workflow as a plugin sees it. Every answer stays within the
+//! `events`: the event workflow as a plugin sees it, through the same rules as the JSON
+//! API (`rules::events`) with the installation as the actor. Every answer stays within the
 //! installation's scope (its unit's subtree); an event outside it is answered like a
-//! missing one.
+//! missing one. This file checks the permissions and speaks the contract.
 //!
 //! - `categories` (`events:read` or `events:report`): every category with its owner.
 //! - `report` (`events:report`): only the plugin's own categories, at a unit in scope,
@@ -15,12 +16,8 @@ use serde_json::{Value, json};
 use wangge_registry::Permission;
 
 use super::event_contract::{stored_state, to_contract};
-use crate::db::audit::AuditEntry;
-use crate::db::events::{Category as StoredCategory, StoredEvent};
-use crate::db::events::{EventQuery, MoveDetails, MoveError, NewEvent as StoredNewEvent};
-use crate::grid::custom_fields::FieldsSchema;
-use crate::grid::unit_code::is_within;
-use crate::grid::workflow::{TRANSITIONS, plugin_actions, plugin_transition};
+use crate::rules::RuleError;
+use crate::rules::events::{self, Action, NewReport, Search, categories};
 use crate::runtime::bindings::PluginError;
 use crate::runtime::bindings::wangge::plugin::events::{EventFilter, Host, NewEvent};
 use crate::runtime::bindings::wangge::plugin::types::{Category, Event};
@@ -30,137 +27,51 @@ type Answer<T> = wasmtime::Result<Result<T, PluginError>>;
 
 /// Rows one query may return: as many as the JSON API lists; plugins page with `after`.
 const MAX_ROWS: u32 = 200;
-/// Title length, as `POST /api/events` allows.
-const MAX_TITLE_CHARS: usize = 100;
-/// Description length, as `POST /api/events` allows.
-const MAX_DESCRIPTION_CHARS: usize = 2000;
-/// A note on the timeline: as long as a description.
-const MAX_NOTE_CHARS: usize = 2000;
 
 fn host_fault(error: impl std::fmt::Display) -> wasmtime::Error {
     wasmtime::format_err!("event records: {error}")
 }
 
-fn not_found(id: &str) -> PluginError {
-    PluginError::NotFound(format!("no event `{id}` in scope"))
-}
-
-fn text<'a>(field: &str, value: &'a str, min: usize, max: usize) -> Result<&'a str, PluginError> {
-    let trimmed = value.trim();
-    let chars = trimmed.chars().count();
-    if (min..=max).contains(&chars) {
-        Ok(trimmed)
-    } else {
-        Err(PluginError::Invalid(format!(
-            "{field}: expected {min} to {max} characters, got {chars}"
-        )))
-    }
-}
-
-/// The custom fields as JSON, checked against the category's schema; errors name
-/// `custom-fields` or `custom-fields.NAME`. A blank string means no custom fields.
-fn checked_custom_fields(
-    category: &StoredCategory,
-    text: &str,
-) -> wasmtime::Result<Result<Value, PluginError>> {
-    let given: Value = if text.trim().is_empty() {
-        json!({})
-    } else {
-        match serde_json::from_str(text) {
-            Ok(value) => value,
-            Err(e) => {
-                return Ok(Err(PluginError::Invalid(format!(
-                    "custom-fields: expected a JSON object: {e}"
-                ))));
-            }
-        }
+/// What a rule refused, as the contract's `error` (the rule's field names spelled as the
+/// contract's records spell them), or a trap for the host's own failure.
+fn answer<T>(result: Result<T, RuleError>) -> Answer<T> {
+    let contract_field = |field: &str| match field {
+        "unit" => "unit-code".to_owned(),
+        "attributes" => "custom-fields".to_owned(),
+        other => other.replace('_', "-"),
     };
-    // Registration checked the schema, so one outside the subset is the host's fault.
-    let schema = category
-        .fields_schema
-        .as_ref()
-        .map(FieldsSchema::parse)
-        .transpose()
-        .map_err(|e| host_fault(format!("category {}: {e}", category.code)))?;
-    let checked = crate::grid::custom_fields::validate_attributes(schema.as_ref(), &given);
-    Ok(match checked {
-        Ok(()) => Ok(given),
-        Err(problem) => {
-            let field = match problem.path.strip_prefix("attributes") {
-                Some(rest) => format!("custom-fields{rest}"),
-                None => problem.path.clone(),
-            };
-            Err(PluginError::Invalid(format!(
-                "{field}: {}",
-                problem.message
-            )))
+    Ok(Err(match result {
+        Ok(value) => return Ok(Ok(value)),
+        Err(RuleError::Invalid { field, problem }) => {
+            PluginError::Invalid(format!("{}: {problem}", contract_field(&field)))
         }
-    })
+        Err(RuleError::InvalidAttribute { name, problem }) => {
+            PluginError::Invalid(format!("custom-fields.{name}: {problem}"))
+        }
+        Err(RuleError::Forbidden(why)) => PluginError::Denied(why),
+        Err(RuleError::BadCredentials) => PluginError::Denied("not signed in".to_owned()),
+        Err(RuleError::NotFound(what)) => PluginError::NotFound(format!("no {what} in scope")),
+        // Someone moved it first, or the action does not start from its state: the plugin
+        // reads it again and decides.
+        Err(RuleError::Conflict(why)) => PluginError::Invalid(format!("action: {why}")),
+        Err(RuleError::TooManyRequests(why)) => PluginError::QuotaExceeded(why),
+        Err(RuleError::Internal(error)) => return Err(host_fault(format!("{error:#}"))),
+    }))
 }
 
-impl CallState {
-    /// The event with `id` if its unit lies in the installation's scope.
-    async fn event_in_scope(
-        &mut self,
-        id: &str,
-    ) -> wasmtime::Result<Result<StoredEvent, PluginError>> {
-        let Ok(numeric) = id.parse::<i64>() else {
-            return Ok(Err(not_found(id)));
-        };
-        let found = self
-            .installation
-            .db
-            .event(numeric)
-            .await
-            .map_err(host_fault)?;
-        Ok(match found {
-            Some(event) if is_within(&event.unit_code, &self.installation.unit.code) => Ok(event),
-            _ => Err(not_found(id)),
-        })
+/// The custom fields as JSON; a blank string means none. Errors name `custom-fields`.
+fn custom_fields(text: &str) -> Result<Value, PluginError> {
+    if text.trim().is_empty() {
+        return Ok(json!({}));
     }
+    serde_json::from_str(text)
+        .map_err(|e| PluginError::Invalid(format!("custom-fields: expected a JSON object: {e}")))
+}
 
-    /// The subtree a query asked for, within the installation's: a narrower prefix is
-    /// honoured, a broader one clipped to the scope, another one denied.
-    fn unit_prefix_in_scope(&self, prefix: Option<&str>) -> Result<String, PluginError> {
-        let scope = &self.installation.unit.code;
-        match prefix {
-            None => Ok(scope.clone()),
-            Some(prefix) if is_within(prefix, scope) => Ok(prefix.to_owned()),
-            Some(prefix) if is_within(scope, prefix) => Ok(scope.clone()),
-            Some(prefix) => Err(PluginError::Denied(format!(
-                "unit-prefix `{prefix}` lies outside this installation's unit {scope}"
-            ))),
-        }
-    }
-
-    async fn audit_event_write(
-        &mut self,
-        action: &str,
-        event: &StoredEvent,
-        detail: Value,
-    ) -> wasmtime::Result<()> {
-        let installation = &self.installation;
-        installation
-            .db
-            .audit(AuditEntry {
-                actor: &installation.actor(),
-                action,
-                subject: &format!("event:{}", event.id),
-                unit_code: Some(&event.unit_code),
-                detail,
-            })
-            .await
-            .map_err(host_fault)
-    }
-
-    async fn stored_event(&mut self, id: i64) -> wasmtime::Result<StoredEvent> {
-        self.installation
-            .db
-            .event(id)
-            .await
-            .map_err(host_fault)?
-            .ok_or_else(|| host_fault(format!("event {id} vanished")))
-    }
+/// An event id as the contract gives it, or the answer for an event that is not there.
+fn event_id(id: &str) -> Result<i64, PluginError> {
+    id.parse::<i64>()
+        .map_err(|_| PluginError::NotFound(format!("no event `{id}` in scope")))
 }
 
 impl Host for CallState {
@@ -176,130 +87,64 @@ impl Host for CallState {
         if let Err(e) = reported {
             return Ok(Err(e));
         }
-        let categories = self
-            .installation
-            .db
-            .event_categories()
-            .await
-            .map_err(host_fault)?;
-        Ok(Ok(categories
-            .into_iter()
-            .map(|c| Category {
-                code: c.code,
-                name: c.name,
-                sla_working_days: c.sla_working_days,
-                owner_plugin: c.owner_plugin,
-            })
-            .collect()))
+        let all = categories::all(self.installation.db()).await;
+        answer(all.map(|all| {
+            all.into_iter()
+                .map(|c| Category {
+                    code: c.code,
+                    name: c.name,
+                    sla_working_days: c.sla_working_days,
+                    owner_plugin: c.owner_plugin,
+                })
+                .collect()
+        }))
     }
 
     async fn report(&mut self, event: NewEvent) -> Answer<Event> {
         if let Err(e) = self.gate(Permission::EventsReport, "events.report").await? {
             return Ok(Err(e));
         }
-        let plugin_id = self.installation.plugin_id().to_owned();
-        let category = self
-            .installation
-            .db
-            .event_categories()
-            .await
-            .map_err(host_fault)?
-            .into_iter()
-            .find(|c| c.code == event.category && c.owner_plugin.as_deref() == Some(&plugin_id));
-        let Some(category) = category else {
-            let own: Vec<&str> = self
-                .installation
-                .manifest
-                .categories
-                .iter()
-                .map(|c| c.code.as_str())
-                .collect();
-            return Ok(Err(PluginError::Denied(format!(
-                "category `{}` is not one of this plugin's own categories (it owns: {})",
-                event.category,
-                if own.is_empty() {
-                    "none".to_owned()
-                } else {
-                    own.join(", ")
-                }
-            ))));
-        };
-        let scope = self.installation.unit.code.clone();
-        if !is_within(&event.unit_code, &scope) {
-            // Said without looking the unit up: the plugin learns nothing about units
-            // outside its scope, not even whether they exist.
-            return Ok(Err(PluginError::Denied(format!(
-                "unit-code `{}` lies outside this installation's unit {scope}",
-                event.unit_code
-            ))));
-        }
-        let unit = self
-            .installation
-            .db
-            .unit(&event.unit_code)
-            .await
-            .map_err(host_fault)?;
-        if unit.is_none() {
-            return Ok(Err(PluginError::NotFound(format!(
-                "no unit `{}` in scope",
-                event.unit_code
-            ))));
-        }
-        let title = match text("title", &event.title, 1, MAX_TITLE_CHARS) {
-            Ok(title) => title,
-            Err(e) => return Ok(Err(e)),
-        };
-        let description = match text("description", &event.description, 0, MAX_DESCRIPTION_CHARS) {
-            Ok(description) => description,
-            Err(e) => return Ok(Err(e)),
-        };
-        let attributes = match checked_custom_fields(&category, &event.custom_fields)? {
+        let attributes = match custom_fields(&event.custom_fields) {
             Ok(attributes) => attributes,
             Err(e) => return Ok(Err(e)),
         };
-        let reporter = self.installation.actor();
-        let id = self
-            .installation
-            .db
-            .report_event_with_urgency(
-                &StoredNewEvent {
-                    category: &category.code,
-                    title,
-                    description,
-                    unit_code: &event.unit_code,
-                    reporter: &reporter,
-                    attributes: Some(&attributes),
-                    ..StoredNewEvent::default()
-                },
-                event.urgent,
-            )
-            .await
-            .map_err(host_fault)?;
-        let stored = self.stored_event(id).await?;
-        self.audit_event_write(
-            "event.reported",
-            &stored,
-            json!({ "category": stored.category, "urgent": stored.urgent }),
+        let installation = &self.installation;
+        let reported = events::report(
+            &installation.ground,
+            installation.as_actor(),
+            &NewReport {
+                category: &event.category,
+                title: &event.title,
+                description: &event.description,
+                unit: &event.unit_code,
+                latitude: None,
+                longitude: None,
+                address: None,
+                attributes: &attributes,
+                urgent: event.urgent,
+            },
         )
-        .await?;
-        Ok(Ok(to_contract(&stored)))
+        .await;
+        answer(reported.map(|reported| to_contract(&reported.event)))
     }
 
     async fn get(&mut self, id: String) -> Answer<Event> {
         if let Err(e) = self.gate(Permission::EventsRead, "events.get").await? {
             return Ok(Err(e));
         }
-        Ok(self.event_in_scope(&id).await?.map(|e| to_contract(&e)))
+        let id = match event_id(&id) {
+            Ok(id) => id,
+            Err(e) => return Ok(Err(e)),
+        };
+        let installation = &self.installation;
+        let found = events::in_scope(installation.db(), &installation.as_actor(), id).await;
+        answer(found.map(|event| to_contract(&event)))
     }
 
     async fn query(&mut self, filter: EventFilter) -> Answer<Vec<Event>> {
         if let Err(e) = self.gate(Permission::EventsRead, "events.query").await? {
             return Ok(Err(e));
         }
-        let unit = match self.unit_prefix_in_scope(filter.unit_prefix.as_deref()) {
-            Ok(unit) => unit,
-            Err(e) => return Ok(Err(e)),
-        };
         let before_id = match filter.after.as_deref().map(str::parse::<i64>) {
             None => None,
             Some(Ok(id)) => Some(id),
@@ -310,22 +155,21 @@ impl Host for CallState {
             }
         };
         let states = filter.state.map(|s| [stored_state(s).name()]);
-        let subtrees = [unit];
-        let query = EventQuery {
-            subtrees: &subtrees,
-            category: filter.category.as_deref(),
-            states: states.as_ref().map(|s| &s[..]),
-            before_id,
-            limit: i64::from(filter.limit.clamp(1, MAX_ROWS)),
-            ..EventQuery::default()
-        };
-        let rows = self
-            .installation
-            .db
-            .events_matching(&query)
-            .await
-            .map_err(host_fault)?;
-        Ok(Ok(rows.iter().map(to_contract).collect()))
+        let installation = &self.installation;
+        let found = events::search(
+            installation.db(),
+            &installation.as_actor(),
+            &Search {
+                within: filter.unit_prefix.as_deref(),
+                category: filter.category.as_deref(),
+                states: states.as_ref().map(|s| &s[..]),
+                before_id,
+                limit: i64::from(filter.limit.clamp(1, MAX_ROWS)),
+                ..Search::default()
+            },
+        )
+        .await;
+        answer(found.map(|rows| rows.iter().map(to_contract).collect()))
     }
 
     async fn transition(&mut self, id: String, action: String, note: String) -> Answer<Event> {
@@ -335,60 +179,22 @@ impl Host for CallState {
         {
             return Ok(Err(e));
         }
-        let event = match self.event_in_scope(&id).await? {
-            Ok(event) => event,
+        let id = match event_id(&id) {
+            Ok(id) => id,
             Err(e) => return Ok(Err(e)),
         };
-        let allowed = plugin_actions();
-        if !allowed.contains(&action.as_str()) {
-            let known = TRANSITIONS.iter().find(|t| t.action == action);
-            return Ok(Err(match known {
-                Some(t) => PluginError::Denied(format!(
-                    "`{action}` ({}) is decided by people, not plugins; a plugin may take: {}",
-                    t.action_zh,
-                    allowed.join(", ")
-                )),
-                None => PluginError::Invalid(format!(
-                    "action: unknown action `{action}`; a plugin may take: {}",
-                    allowed.join(", ")
-                )),
-            }));
-        }
-        let Some(transition) = plugin_transition(event.state, &action) else {
-            return Ok(Err(PluginError::Invalid(format!(
-                "action: `{action}` is not possible while the event is {} ({})",
-                event.state.name(),
-                event.state.name_zh()
-            ))));
-        };
-        let note = match text("note", &note, 0, MAX_NOTE_CHARS) {
-            Ok(note) => note,
-            Err(e) => return Ok(Err(e)),
-        };
-        let actor = self.installation.actor();
-        let moved = self
-            .installation
-            .db
-            .move_event(&event, transition, &actor, note, &MoveDetails::default())
-            .await;
-        match moved {
-            Ok(()) => {}
-            Err(MoveError::Database(e)) => return Err(host_fault(e)),
-            // Someone moved it first: the plugin reads it again and decides.
-            Err(other) => return Ok(Err(PluginError::Invalid(other.to_string()))),
-        }
-        let stored = self.stored_event(event.id).await?;
-        self.audit_event_write(
-            "event.transitioned",
-            &stored,
-            json!({
-                "action": transition.action,
-                "from": transition.from.name(),
-                "to": transition.to.name(),
-                "note": note,
-            }),
+        let installation = &self.installation;
+        let moved = events::act(
+            &installation.ground,
+            installation.as_actor(),
+            Action {
+                event_id: id,
+                action: &action,
+                note: &note,
+                dispatched_to: None,
+            },
         )
-        .await?;
-        Ok(Ok(to_contract(&stored)))
+        .await;
+        answer(moved.map(|event| to_contract(&event)))
     }
 }

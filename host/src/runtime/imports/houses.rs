@@ -45,7 +45,7 @@ impl Host for CallState {
         };
         let found = self
             .installation
-            .db
+            .db()
             .house(numeric)
             .await
             .map_err(host_fault)?;
@@ -79,7 +79,7 @@ impl Host for CallState {
                 None => match text.parse::<i64>() {
                     Ok(id) => self
                         .installation
-                        .db
+                        .db()
                         .house(id)
                         .await
                         .map_err(host_fault)?
@@ -96,7 +96,7 @@ impl Host for CallState {
         let after = cursor.as_ref().map(|(grid, id)| (grid.as_str(), *id));
         let rows = self
             .installation
-            .db
+            .db()
             .houses_under(&unit, after, i64::from(limit.clamp(1, MAX_ROWS)))
             .await
             .map_err(host_fault)?;
@@ -115,7 +115,7 @@ impl Host for CallState {
         };
         let found = self
             .installation
-            .db
+            .db()
             .household(numeric)
             .await
             .map_err(host_fault)?;

@@ -42,7 +42,7 @@ impl CallState {
             "permission denied"
         );
         installation
-            .db
+            .db()
             .audit(AuditEntry {
                 actor: &installation.actor(),
                 action: "permission.denied",

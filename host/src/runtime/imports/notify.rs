@@ -118,7 +118,7 @@ impl CallState {
         };
         let found = self
             .installation
-            .db
+            .db()
             .resident(numeric)
             .await
             .map_err(host_fault)?;
@@ -148,7 +148,7 @@ impl CallState {
         }
         let stored = self
             .installation
-            .db
+            .db()
             .unit(grid_code)
             .await
             .map_err(host_fault)?;
@@ -168,7 +168,7 @@ impl CallState {
         let installation = &self.installation;
         let sender = installation.actor();
         let stored = installation
-            .db
+            .db()
             .send_inbox_message(
                 &NewInboxMessage {
                     recipient,

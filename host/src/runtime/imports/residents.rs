@@ -163,7 +163,7 @@ impl CallState {
         };
         let found = self
             .installation
-            .db
+            .db()
             .resident(numeric)
             .await
             .map_err(host_fault)?;
@@ -210,7 +210,7 @@ impl CallState {
             tags.push(tag.to_owned());
         }
         self.installation
-            .db
+            .db()
             .set_resident_tags(resident.id, &tags)
             .await
             .map_err(host_fault)?;
@@ -245,7 +245,7 @@ impl Host for CallState {
         };
         let cursor = match filter.after.as_deref() {
             None => None,
-            Some(text) => match resident_cursor(self.installation.db.clone(), text).await? {
+            Some(text) => match resident_cursor(self.installation.db().clone(), text).await? {
                 Some(cursor) => Some(cursor),
                 None => {
                     return Ok(Err(PluginError::Invalid(format!(
@@ -265,7 +265,7 @@ impl Host for CallState {
         };
         let rows = self
             .installation
-            .db
+            .db()
             .query_residents(&query)
             .await
             .map_err(host_fault)?;
@@ -289,7 +289,7 @@ impl Host for CallState {
         };
         let count = self
             .installation
-            .db
+            .db()
             .count_residents(&query)
             .await
             .map_err(host_fault)?;
@@ -318,7 +318,7 @@ impl Host for CallState {
         };
         let installation = &self.installation;
         installation
-            .db
+            .db()
             .audit(AuditEntry {
                 actor: &installation.actor(),
                 action: "resident.unmasked",

@@ -1,0 +1,127 @@
+//! The JSON API's one error type. Every error has one shape, `{"error": {"code", "message",
+//! "field"}}`; each kind has one documented status and one stable `code` for clients to
+//! branch on. Internal errors become a generic 500 whose detail goes to the log, never to
+//! the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::rules::RuleError;
+
+/// An API failure: no session, or what a rule refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 401: no valid session or token.
+    #[error("sign in first")]
+    Unauthorized,
+    /// What the rule said.
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Rule(error.into())
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Rule(RuleError::Internal(error))
+    }
+}
+
+impl ApiError {
+    /// The stable, machine-readable code of the error (`error.code` in the body).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Rule(rule) => match rule {
+                RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => "invalid",
+                RuleError::BadCredentials => "bad_credentials",
+                RuleError::Forbidden(_) => "forbidden",
+                RuleError::Conflict(_) => "conflict",
+                RuleError::NotFound(_) => "not_found",
+                RuleError::TooManyRequests(_) => "too_many_requests",
+                RuleError::Internal(_) => "internal",
+            },
+        }
+    }
+
+    /// The HTTP status of the error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Rule(rule) => match rule {
+                RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => {
+                    StatusCode::BAD_REQUEST
+                }
+                RuleError::BadCredentials => StatusCode::UNAUTHORIZED,
+                RuleError::Forbidden(_) => StatusCode::FORBIDDEN,
+                RuleError::NotFound(_) => StatusCode::NOT_FOUND,
+                RuleError::Conflict(_) => StatusCode::CONFLICT,
+                RuleError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+                RuleError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+        }
+    }
+
+    /// The field the error names, as the API spells it.
+    fn field(&self) -> Option<String> {
+        match self {
+            Self::Rule(RuleError::Invalid { field, .. }) => Some(field.to_string()),
+            Self::Rule(RuleError::InvalidAttribute { name, .. }) => {
+                Some(format!("attributes.{name}"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The body of every error the API answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// One of `invalid` (400), `unauthorized` or `bad_credentials` (401), `forbidden` (403),
+    /// `not_found` (404), `method_not_allowed` (405), `conflict` (409), `too_large` (413),
+    /// `unsupported_media_type` (415), `too_many_requests` (429), `internal` (500).
+    #[schema(example = "invalid")]
+    pub code: String,
+    /// A sentence for people, naming the field and what was expected.
+    pub message: String,
+    /// The offending field for `invalid`, else `null`.
+    pub field: Option<String>,
+}
+
+impl ErrorBody {
+    /// The body for `code` with `message` about `field`.
+    pub fn new(code: &str, message: String, field: Option<String>) -> Self {
+        Self {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+                field,
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let Self::Rule(RuleError::Internal(error)) = &self {
+            tracing::error!("API request failed: {error:#}");
+        }
+        let body = ErrorBody::new(self.code(), self.to_string(), self.field());
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,25 @@
+//! The server-rendered pages, in Chinese: the resident portal (`portal`), the grid worker's
+//! workspace (`worker`), the admin console (`admin`) and the leader dashboards
+//! (`dashboard`), sharing one frame (`frame`: layout, error page, access extractors). A
+//! page is a door like any other: it reads the form or query, calls the rules and renders.
+
+pub mod admin;
+pub mod dashboard;
+pub mod frame;
+pub mod portal;
+pub mod services;
+pub mod worker;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Every page's route, with the layout's static assets.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(portal::router())
+        .merge(worker::router())
+        .merge(admin::router())
+        .merge(dashboard::router())
+        .merge(frame::layout::router())
+}

@@ -1,0 +1,207 @@
+//! Moving an event through the workflow (`grid::workflow`): the one function behind the
+//! JSON API's actions, the worker pages' forms and the `events.transition` import.
+//!
+//! Who may take an action: a person holding one of the transition's roles over the event's
+//! unit (a resident evaluates only what they reported); a plugin installation only the
+//! actions the workflow marks `by_plugins` (the handling of a dispatched event), on events
+//! in its scope. Accepting sets the SLA deadline on the working-day calendar; dispatching
+//! needs the department or unit that will handle it. The move itself is conditional on the
+//! state the event was read in, so two people acting at once cannot both move it.
+//!
+//! After the move: a plugin's is audited (`event.transitioned`); a person's is announced to
+//! the plugins subscribed to `event-transitioned` (not a plugin's own, for the reason
+//! `report` gives).
+
+use serde_json::json;
+
+use super::read::in_scope;
+use crate::db::audit::AuditEntry;
+use crate::db::events::{MoveDetails, MoveError, StoredEvent};
+use crate::grid::calendar::today_in_china;
+use crate::grid::workflow::{self, Transition, actions_from};
+use crate::plugins::hooks::Notice;
+use crate::rules::actor::Actor;
+use crate::rules::error::{RuleError, RuleResult};
+use crate::rules::text;
+use crate::state::Ground;
+
+/// Characters of a note on the timeline: as many as a description.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// Characters naming whom an event is dispatched to.
+pub const MAX_DISPATCHED_TO_CHARS: usize = 100;
+
+/// An action to take, as the door read it.
+#[derive(Debug, Clone, Copy)]
+pub struct Action<'a> {
+    /// The event.
+    pub event_id: i64,
+    /// The workflow's name of the action (`accept`, `dispatch` …).
+    pub action: &'a str,
+    /// The actor's note for the timeline (may be empty).
+    pub note: &'a str,
+    /// For `dispatch`: the department or lower unit that will handle the event.
+    pub dispatched_to: Option<&'a str>,
+}
+
+/// Whether `actor` may take `transition` on `event`, by the workflow's rules.
+pub fn may_take(actor: &Actor<'_>, event: &StoredEvent, transition: &Transition) -> bool {
+    match actor {
+        Actor::Person(person) => transition.roles.iter().any(|role| {
+            person.grants.has_role_at(*role, &event.unit_code)
+                && (*role != crate::auth::Role::Resident
+                    || event.reporter.as_deref() == Some(person.actor_name().as_str()))
+        }),
+        Actor::Plugin(_) => transition.by_plugins && actor.reaches(&event.unit_code),
+    }
+}
+
+/// The actions `actor` may take on `event` now, in the workflow's order.
+pub fn possible<'e>(
+    actor: &'e Actor<'_>,
+    event: &'e StoredEvent,
+) -> impl Iterator<Item = &'static Transition> + 'e {
+    actions_from(event.state).filter(move |t| may_take(actor, event, t))
+}
+
+/// Takes `action` as `actor` and returns the event as it stands afterwards.
+pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleResult<StoredEvent> {
+    let db = &ground.db;
+    let event = in_scope(db, &actor, action.event_id).await?;
+    if let Actor::Plugin(_) = actor {
+        refuse_what_plugins_never_take(action.action)?;
+    }
+    let Some(transition) = workflow::transition(event.state, action.action) else {
+        return Err(not_possible(&actor, &event, action.action));
+    };
+    if !may_take(&actor, &event, transition) {
+        let roles: Vec<&str> = transition.roles.iter().map(|r| r.name()).collect();
+        return Err(RuleError::Forbidden(format!(
+            "`{}` ({}) needs one of these roles at unit {}: {}",
+            transition.action,
+            transition.action_zh,
+            event.unit_code,
+            roles.join(", ")
+        )));
+    }
+    let note = text::within("note", action.note, 0, MAX_NOTE_CHARS)?;
+    let mut details = MoveDetails::default();
+    let mut provisional_note = String::new();
+    if transition.action == "accept" {
+        let sla = super::categories::all(db)
+            .await?
+            .iter()
+            .find(|c| c.code == event.category)
+            .map_or(0, |c| c.sla_working_days);
+        let deadline = ground
+            .calendar
+            .deadline(today_in_china(), sla)
+            .map_err(|e| RuleError::Internal(e.into()))?;
+        details.deadline = Some(deadline.date.to_string());
+        if let Some(year) = deadline.assumed_year {
+            // Said on the timeline, where the people working the event look, and in the
+            // log, where the operator who can add the year looks.
+            tracing::warn!(
+                event = event.id,
+                year,
+                "SLA deadline counted Monday to Friday: the working-day calendar has no {year} data; add it to <data-dir>/working-calendar.toml"
+            );
+            provisional_note = format!(
+                "（期限暂按周一至周五计算：工作日历尚无 {year} 年数据 / provisional: no {year} calendar data）"
+            );
+        }
+    }
+    if transition.action == "dispatch" {
+        let target = text::within(
+            "dispatched_to",
+            action.dispatched_to.unwrap_or_default(),
+            0,
+            MAX_DISPATCHED_TO_CHARS,
+        )?;
+        if target.is_empty() {
+            return Err(RuleError::invalid(
+                "dispatched_to",
+                "name the department or lower unit that will handle the event",
+            ));
+        }
+        details.dispatched_to = Some(target.to_owned());
+    }
+    let by = actor.name();
+    let note = format!("{note}{provisional_note}");
+    db.move_event(&event, transition, &by, &note, &details)
+        .await
+        .map_err(|e| match e {
+            MoveError::Database(e) => RuleError::from(e),
+            other => RuleError::Conflict(other.to_string()),
+        })?;
+    let moved = db
+        .event(event.id)
+        .await?
+        .ok_or_else(|| RuleError::NotFound(format!("event {}", event.id)))?;
+    match actor {
+        Actor::Plugin(_) => {
+            db.audit(AuditEntry {
+                actor: &by,
+                action: "event.transitioned",
+                subject: &format!("event:{}", moved.id),
+                unit_code: Some(&moved.unit_code),
+                detail: json!({
+                    "action": transition.action,
+                    "from": transition.from.name(),
+                    "to": transition.to.name(),
+                    "note": note,
+                }),
+            })
+            .await?;
+        }
+        Actor::Person(_) => ground.hooks.announce(Notice::EventTransitioned {
+            event_id: moved.id,
+            from: event.state,
+            action: transition.action.to_owned(),
+        }),
+    }
+    Ok(moved)
+}
+
+/// A plugin asking for an action people decide (`Forbidden`) or no action at all
+/// (`Invalid`), named with what a plugin may take.
+fn refuse_what_plugins_never_take(action: &str) -> RuleResult<()> {
+    let allowed = workflow::plugin_actions();
+    if allowed.contains(&action) {
+        return Ok(());
+    }
+    let known = workflow::TRANSITIONS.iter().find(|t| t.action == action);
+    Err(match known {
+        Some(t) => RuleError::Forbidden(format!(
+            "`{action}` ({}) is decided by people, not plugins; a plugin may take: {}",
+            t.action_zh,
+            allowed.join(", ")
+        )),
+        None => RuleError::invalid(
+            "action",
+            format!(
+                "unknown action `{action}`; a plugin may take: {}",
+                allowed.join(", ")
+            ),
+        ),
+    })
+}
+
+/// `Conflict`: the action does not start from the event's state; names the ones that do,
+/// of those the actor may take.
+fn not_possible(actor: &Actor<'_>, event: &StoredEvent, action: &str) -> RuleError {
+    let open: Vec<&str> = actions_from(event.state)
+        .filter(|t| matches!(actor, Actor::Person(_)) || t.by_plugins)
+        .map(|t| t.action)
+        .collect();
+    RuleError::Conflict(format!(
+        "`{action}` is not possible while the event is {} ({}); possible: {}",
+        event.state.name(),
+        event.state.name_zh(),
+        if open.is_empty() {
+            "none".to_owned()
+        } else {
+            open.join(", ")
+        }
+    ))
+}

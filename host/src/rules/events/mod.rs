@@ -1,0 +1,13 @@
+//! The event workflow (事件): reporting, reading within one's scope, moving through the
+//! workflow, and the supervision sweep. The workflow itself (states, transitions, roles) is
+//! data in `grid::workflow`; these are the rules that apply it to an actor.
+
+pub mod act;
+pub mod categories;
+pub mod read;
+pub mod report;
+pub mod supervise;
+
+pub use act::{Action, act, may_take, possible};
+pub use read::{Search, in_scope, search, with_timeline, work_list};
+pub use report::{NewReport, Reported, report};

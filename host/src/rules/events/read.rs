@@ -1,0 +1,98 @@
+//! Reading events within the actor's scope: one event (an event outside the scope looks
+//! exactly like one that does not exist), a unit's work list, and searches by the
+//! conditions Open311 and the `events.query` import ask for. Reads are not audited: events
+//! carry no sensitive personal data beyond what the reporter chose to write.
+
+use crate::db::Db;
+use crate::db::events::{EventQuery, StoredEvent, TimelineEntry};
+use crate::rules::actor::Actor;
+use crate::rules::error::{RuleError, RuleResult};
+
+/// Events in one work list: the worker's and the API's list of a unit.
+pub const MAX_LISTED: i64 = 200;
+
+/// The event `id`, if it lies in `actor`'s scope; else `NotFound`.
+pub async fn in_scope(db: &Db, actor: &Actor<'_>, id: i64) -> RuleResult<StoredEvent> {
+    match db.event(id).await? {
+        Some(event) if actor.reaches(&event.unit_code) => Ok(event),
+        _ => Err(RuleError::NotFound(format!("event {id}"))),
+    }
+}
+
+/// The event `id` in scope with its timeline, oldest entry first.
+pub async fn with_timeline(
+    db: &Db,
+    actor: &Actor<'_>,
+    id: i64,
+) -> RuleResult<(StoredEvent, Vec<TimelineEntry>)> {
+    let event = in_scope(db, actor, id).await?;
+    let timeline = db.event_timeline(id).await?;
+    Ok((event, timeline))
+}
+
+/// The events of `unit`'s subtree as the people working them see them: urgent ones still
+/// waiting for acceptance first, then newest first, at most [`MAX_LISTED`].
+pub async fn work_list(db: &Db, actor: &Actor<'_>, unit: &str) -> RuleResult<Vec<StoredEvent>> {
+    if !actor.reaches(unit) {
+        return Err(actor.outside(unit));
+    }
+    Ok(db.events_under(unit, MAX_LISTED).await?)
+}
+
+/// A search: the conditions of [`EventQuery`] but the subtrees, which come from the
+/// actor's scope (see [`Actor::subtrees`]).
+#[derive(Debug, Clone, Default)]
+pub struct Search<'a> {
+    /// The unit searched, or the actor's whole scope.
+    pub within: Option<&'a str>,
+    /// Only these ids.
+    pub ids: Option<&'a [i64]>,
+    /// Only this category.
+    pub category: Option<&'a str>,
+    /// Reported at or after (ms).
+    pub reported_from: Option<i64>,
+    /// Reported at or before (ms).
+    pub reported_until: Option<i64>,
+    /// Only in these states.
+    pub states: Option<&'a [&'a str]>,
+    /// Only ids below this one (the next page of a newest-first list).
+    pub before_id: Option<i64>,
+    /// At most this many, newest first.
+    pub limit: i64,
+}
+
+/// The events matching `search` within `actor`'s scope, newest first.
+pub async fn search(
+    db: &Db,
+    actor: &Actor<'_>,
+    search: &Search<'_>,
+) -> RuleResult<Vec<StoredEvent>> {
+    let subtrees = actor.subtrees(search.within)?;
+    Ok(db
+        .events_matching(&EventQuery {
+            subtrees: &subtrees,
+            ids: search.ids,
+            category: search.category,
+            reported_from: search.reported_from,
+            reported_until: search.reported_until,
+            states: search.states,
+            before_id: search.before_id,
+            limit: search.limit,
+        })
+        .await?)
+}
+
+/// The events `actor` (a person) reported, newest first, at most `limit`.
+pub async fn reported_by(db: &Db, actor: &Actor<'_>, limit: i64) -> RuleResult<Vec<StoredEvent>> {
+    Ok(db.events_reported_by(&actor.name(), limit).await?)
+}
+
+/// The event `id` if `actor` reported it (whatever their grants now); else `NotFound`, as
+/// for someone else's.
+pub async fn own_report(db: &Db, actor: &Actor<'_>, id: i64) -> RuleResult<StoredEvent> {
+    let reporter = actor.name();
+    match db.event(id).await? {
+        Some(event) if event.reporter.as_deref() == Some(reporter.as_str()) => Ok(event),
+        _ => Err(RuleError::NotFound(format!("event {id}"))),
+    }
+}

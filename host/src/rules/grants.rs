@@ -1,0 +1,71 @@
+//! Granting a role at a unit: never above the granter's own rank there, never outside their
+//! subtree (`auth::Grants::may_grant` holds the two rules); audited `grant.added`. The JSON
+//! API (`POST /api/grants`) and the admin console's user page both come here.
+
+use serde_json::json;
+
+use crate::auth::{Grant, Role};
+use crate::db::Db;
+use crate::db::audit::AuditEntry;
+use crate::db::users::ListedGrant;
+use crate::rules::actor::Person;
+use crate::rules::error::{RuleError, RuleResult};
+
+/// Grants `role` (its name) at `unit` to `username` on behalf of `granter`.
+pub async fn grant_role(
+    db: &Db,
+    granter: &Person,
+    username: &str,
+    role: &str,
+    unit: &str,
+) -> RuleResult<()> {
+    let role: Role = role
+        .parse()
+        .map_err(|problem: String| RuleError::invalid("role", problem))?;
+    if db.unit(unit).await?.is_none() {
+        return Err(RuleError::invalid(
+            "unit",
+            format!("no unit with code `{unit}`"),
+        ));
+    }
+    granter
+        .grants
+        .may_grant(role, unit)
+        .map_err(|e| RuleError::Forbidden(e.to_string()))?;
+    let (user, _) = db
+        .user_for_sign_in(username)
+        .await?
+        .ok_or_else(|| RuleError::NotFound(format!("user `{username}`")))?;
+    let actor = granter.actor_name();
+    let grant = Grant {
+        role,
+        unit_code: unit.to_owned(),
+    };
+    db.add_grant(user.id, &grant, &actor).await?;
+    db.audit(AuditEntry {
+        actor: &actor,
+        action: "grant.added",
+        subject: &format!("user:{}", user.username),
+        unit_code: Some(unit),
+        detail: json!({ "role": role.name() }),
+    })
+    .await?;
+    Ok(())
+}
+
+/// Grants listed per unit at most.
+pub const MAX_LISTED: i64 = 1000;
+
+/// The grants at or below each of `units`, for `admin`, a unit admin over every one of
+/// them (units outside their subtrees are left out, as if they held nothing).
+pub async fn under(db: &Db, admin: &Person, units: &[String]) -> RuleResult<Vec<ListedGrant>> {
+    let mut listed = Vec::new();
+    for unit in units {
+        if !admin.grants.has_role_at(Role::UnitAdmin, unit) {
+            continue;
+        }
+        listed.extend(db.grants_under(unit, MAX_LISTED).await?);
+    }
+    listed.dedup();
+    Ok(listed)
+}
