@@ -3,7 +3,8 @@
 //! `target/schemathesis/venv`. A fresh demo (seeded data, the bundled plugins through the
 //! registry) is served on a free port, and schemathesis runs every check, every phase
 //! (stateful included), a fixed seed, once signed in as the demo's unit admin and once as
-//! its grid worker (`tests/schemathesis.toml`). Any failure fails the task; the JUnit
+//! its grid worker (`tests/schemathesis.toml`, with `tests/schemathesis_hooks.py`). Any
+//! failure fails the task; the JUnit
 //! reports and the recorded requests are in `target/schemathesis/report/ROLE/`.
 
 use std::io::{BufRead, BufReader};
@@ -67,7 +68,10 @@ pub fn run(extra: &[String]) -> anyhow::Result<()> {
             .arg(&report)
             .args(extra)
             .env("ST_USER", role)
-            .env("ST_PASS", DEMO_PASSWORD);
+            .env("ST_PASS", DEMO_PASSWORD)
+            // tests/schemathesis_hooks.py: how a package body is sent.
+            .env("PYTHONPATH", cargo::root().join("tests"))
+            .env("SCHEMATHESIS_HOOKS", "schemathesis_hooks");
         eprintln!("xtask: schemathesis as {role} against {base}");
         if cargo::status(st, &format!("schemathesis as {role}")).is_err() {
             failed.push(role);

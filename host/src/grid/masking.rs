@@ -5,6 +5,28 @@
 /// is not a reason.
 pub const MIN_UNMASK_REASON_CHARS: usize = 4;
 
+/// Longest reason kept: a sentence or two for the audit log.
+pub const MAX_UNMASK_REASON_CHARS: usize = 500;
+
+/// The reason for an unmasked read, trimmed, if it has at least
+/// [`MIN_UNMASK_REASON_CHARS`] characters besides spaces and at most
+/// [`MAX_UNMASK_REASON_CHARS`] in all; else what is wrong.
+pub fn checked_unmask_reason(reason: &str) -> Result<&str, String> {
+    let visible = reason.chars().filter(|c| !c.is_whitespace()).count();
+    if visible < MIN_UNMASK_REASON_CHARS {
+        return Err(format!(
+            "state why the unmasked record is needed (at least {MIN_UNMASK_REASON_CHARS} characters, not counting spaces)"
+        ));
+    }
+    let chars = reason.chars().count();
+    if chars > MAX_UNMASK_REASON_CHARS {
+        return Err(format!(
+            "expected at most {MAX_UNMASK_REASON_CHARS} characters, got {chars}"
+        ));
+    }
+    Ok(reason.trim())
+}
+
 /// An 18-character ID number keeps its 6-digit region and last 4 characters.
 pub fn mask_id_number(id_number: &str) -> String {
     mask_middle(id_number, 6, 4)

@@ -18,7 +18,7 @@ use wangge_registry::SignatureError;
 use wangge_registry::package::layout::MAX_PACKAGE_BYTES;
 
 use super::api::responses::{Conflict, Forbidden, Invalid, NotFound, UnsupportedMediaType};
-use super::api::{ApiError, ApiUser, choices};
+use super::api::{ApiError, ApiUser, schemas};
 use super::credentials::request_token;
 use crate::registry_service::{
     self, DIGEST_HEADER, Decision, PACKAGE_MEDIA_TYPE, PluginSummary, RegistryError,
@@ -352,7 +352,7 @@ async fn download(
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     /// The decision.
-    #[schema(schema_with = choices::review_decision)]
+    #[schema(schema_with = schemas::review_decision)]
     pub decision: String,
     /// Why: required for a rejection.
     #[serde(default)]

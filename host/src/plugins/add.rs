@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use wangge_registry::Manifest;
 
-use super::catalog::{contract_unit, load_installation};
+use super::catalog::load_installation;
 use super::config_values::parse_assignments;
 use crate::db::audit::AuditEntry;
 use crate::db::plugin_categories::{CategoryClaimError, PluginCategory};
@@ -14,6 +14,7 @@ use crate::db::plugins::{NewPlugin, Registration};
 use crate::grid::custom_fields::FieldsSchema;
 use crate::metrics::Metrics;
 use crate::runtime::compile_cache::CacheOutcome;
+use crate::runtime::conversions::unit::contract_unit;
 use crate::runtime::{Runtime, digest_of};
 use crate::state::Ground;
 

@@ -18,11 +18,11 @@ use wangge_registry::{Manifest, Permission};
 use super::config_values::effective;
 use crate::db::plugin_storage::InstallationStorage;
 use crate::db::plugins::InstallationRecord;
-use crate::grid::unit_code::{is_within, level_of, parent_of};
+use crate::grid::unit_code::is_within;
 use crate::metrics::Metrics;
-use crate::runtime::bindings::{self, Unit};
 use crate::runtime::breaker::Breaker;
 use crate::runtime::compile_cache::CacheOutcome;
+use crate::runtime::conversions::unit::contract_unit;
 use crate::runtime::installation::Installation;
 use crate::runtime::loaded_plugin::LoadedPlugin;
 use crate::runtime::{LoadError, Runtime};
@@ -251,22 +251,4 @@ pub fn load_with_component(
         LoadedPlugin::new(installation, pre, runtime.engine().clone()),
         outcome,
     ))
-}
-
-/// A unit as the contract describes it, from its code and name.
-pub fn contract_unit(code: &str, name: &str) -> anyhow::Result<Unit> {
-    let level = match level_of(code)? {
-        wangge_registry::Level::Province => bindings::Level::Province,
-        wangge_registry::Level::City => bindings::Level::City,
-        wangge_registry::Level::County => bindings::Level::County,
-        wangge_registry::Level::Street => bindings::Level::Street,
-        wangge_registry::Level::Community => bindings::Level::Community,
-        wangge_registry::Level::Grid => bindings::Level::Grid,
-    };
-    Ok(Unit {
-        code: code.to_owned(),
-        name: name.to_owned(),
-        level,
-        parent: parent_of(code).map(str::to_owned),
-    })
 }

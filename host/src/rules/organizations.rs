@@ -70,7 +70,7 @@ pub struct NewRegistration<'a> {
 /// Registers `new` on behalf of `person`, a keeper of the grid's base data; its id.
 pub async fn register(db: &Db, person: &Person, new: &NewRegistration<'_>) -> RuleResult<i64> {
     let name = text::within("name", new.name, 1, MAX_NAME_CHARS)?;
-    let kind = parse_kind(new.kind.trim()).ok_or_else(|| {
+    let kind = parse_kind(new.kind).ok_or_else(|| {
         let choices: Vec<String> = KINDS
             .iter()
             .map(|(name, zh)| format!("{name} ({zh})"))

@@ -8,7 +8,7 @@ use crate::auth::{BASE_DATA_ROLES, Role};
 use crate::db::Db;
 use crate::db::audit::AuditEntry;
 use crate::db::residents::StoredResident;
-use crate::grid::masking::{MIN_UNMASK_REASON_CHARS, mask_id_number, mask_phone};
+use crate::grid::masking::{checked_unmask_reason, mask_id_number, mask_phone};
 use crate::rules::actor::Person;
 use crate::rules::error::{RuleError, RuleResult};
 use crate::rules::paging::{cursor_after, next_cursor};
@@ -52,19 +52,12 @@ pub async fn page(
     Ok((rows.into_iter().map(Shown::masked).collect(), next))
 }
 
-/// Resident `id` unmasked, for `reason` (at least [`MIN_UNMASK_REASON_CHARS`] characters),
+/// Resident `id` unmasked, for `reason` (`grid::masking::checked_unmask_reason`),
 /// audited `resident.unmasked`. Someone who cannot see the resident at all learns nothing,
 /// not even that the record exists.
 pub async fn unmask(db: &Db, person: &Person, id: i64, reason: &str) -> RuleResult<Shown> {
-    let reason = reason.trim();
-    if reason.chars().count() < MIN_UNMASK_REASON_CHARS {
-        return Err(RuleError::invalid(
-            "reason",
-            format!(
-                "state why you need the unmasked record (at least {MIN_UNMASK_REASON_CHARS} characters)"
-            ),
-        ));
-    }
+    let reason =
+        checked_unmask_reason(reason).map_err(|problem| RuleError::invalid("reason", problem))?;
     let not_found = || RuleError::NotFound(format!("resident {id}"));
     let resident = db.resident(id).await?.ok_or_else(not_found)?;
     if !person.grants.reaches(&resident.grid_code) {

@@ -30,7 +30,7 @@ fn choices(list: &[(&str, &str)]) -> String {
 }
 
 fn category(text: &str) -> RuleResult<&'static str> {
-    parse_category(text.trim()).ok_or_else(|| {
+    parse_category(text).ok_or_else(|| {
         RuleError::invalid(
             "category",
             format!("expected one of {}", choices(&CATEGORIES)),
@@ -88,7 +88,7 @@ pub struct NewRecord<'a> {
 /// Registers `new` on behalf of `person`; the record's id.
 pub async fn register(db: &Db, person: &Person, new: &NewRecord<'_>) -> RuleResult<i64> {
     let category = category(new.category)?;
-    let control_level = parse_control_level(new.control_level.trim()).ok_or_else(|| {
+    let control_level = parse_control_level(new.control_level).ok_or_else(|| {
         RuleError::invalid(
             "control_level",
             format!("expected one of {}", choices(&CONTROL_LEVELS)),

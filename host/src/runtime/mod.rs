@@ -7,6 +7,7 @@ pub mod breaker;
 pub mod call_state;
 pub mod compile_cache;
 pub mod contract;
+pub mod conversions;
 pub mod engine;
 pub mod fault;
 mod imports;

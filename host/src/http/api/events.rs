@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::choices;
 use super::error::ApiError;
 use super::responses::{Conflict, Forbidden, Invalid, NotFound};
+use super::schemas;
 use super::user::ApiUser;
 use crate::db::events::{Category, StoredEvent, TimelineEntry};
 use crate::grid::workflow::EventState;
@@ -197,18 +197,13 @@ impl From<&StoredEvent> for EventJson {
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     /// A category's code (`GET /api/event-categories` lists them).
-    #[schema(min_length = 1, max_length = 64, example = "safety-hazard")]
+    #[schema(min_length = 1, max_length = 64, example = "dispute.neighbour")]
     pub category: String,
     /// A short title: 1 to 100 characters once trimmed.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"\S",
-        example = "楼道堆放杂物"
-    )]
+    #[schema(schema_with = schemas::title)]
     pub title: String,
     /// What happened: at most 2000 characters.
-    #[schema(max_length = 2000)]
+    #[schema(schema_with = schemas::description)]
     pub description: String,
     /// The code of the unit where it happened; the caller must hold a role there.
     #[schema(pattern = r"^[0-9]{2,18}$", example = "420202001001001")]
@@ -220,7 +215,7 @@ pub struct ReportRequest {
     #[schema(minimum = -180.0, maximum = 180.0)]
     pub longitude: Option<f64>,
     /// Where, in words: at most 200 characters.
-    #[schema(max_length = 200)]
+    #[schema(schema_with = schemas::address)]
     pub address: Option<String>,
     /// The answers to the category's custom fields, checked against its `fields_schema`
     /// (an unknown or missing field is a 400 naming `attributes.NAME`).
@@ -415,15 +410,15 @@ async fn read(
 pub struct ActionRequest {
     /// The action; one that does not start from the event's state is a 409 naming those
     /// that do.
-    #[schema(schema_with = choices::workflow_action)]
+    #[schema(schema_with = schemas::workflow_action)]
     pub action: String,
     /// A note for the timeline: at most 2000 characters.
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(schema_with = schemas::note)]
     pub note: String,
     /// For `dispatch`: the department or lower unit that will handle it (1 to 100
     /// characters).
-    #[schema(max_length = 100)]
+    #[schema(schema_with = schemas::dispatched_to)]
     pub dispatched_to: Option<String>,
 }
 

@@ -4,18 +4,19 @@
 //! description (`openapi`), and the registry's API joins them in one document.
 
 mod audit;
-pub mod choices;
 mod error;
 mod events;
 mod houses;
 mod inbox;
 mod notices;
+mod numbers;
 pub mod openapi;
 mod organizations;
 mod paging;
 mod rejections;
 mod residents;
 pub mod responses;
+pub mod schemas;
 mod session;
 mod special_populations;
 mod stats;

@@ -7,7 +7,9 @@
 //! framework gives before a handler runs are the same for every operation of a kind, so
 //! [`with_framework_answers`] adds them once: 401 where a session is needed, 400 where a
 //! query or path parameter must parse, 400, 413, 415 and 422 where a JSON body must, 413
-//! wherever a body is read, and 500 everywhere.
+//! wherever a body is read, 403 on every post and delete (the cross-site check of
+//! `http::same_origin` refuses a cookie-authenticated one that does not come from this
+//! site), and 500 everywhere.
 
 use std::sync::LazyLock;
 
@@ -147,19 +149,21 @@ async fn document() -> impl IntoResponse {
 fn with_framework_answers(document: &mut Document) {
     for item in document.paths.paths.values_mut() {
         let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
+            (&mut item.get, false),
+            (&mut item.put, true),
+            (&mut item.post, true),
+            (&mut item.delete, true),
+            (&mut item.patch, true),
         ];
-        for operation in operations.into_iter().flatten() {
-            add_answers(operation);
+        for (operation, changes_state) in operations {
+            if let Some(operation) = operation {
+                add_answers(operation, changes_state);
+            }
         }
     }
 }
 
-fn add_answers(operation: &mut Operation) {
+fn add_answers(operation: &mut Operation, changes_state: bool) {
     let public = operation
         .security
         .as_ref()
@@ -176,6 +180,9 @@ fn add_answers(operation: &mut Operation) {
     };
     if !public {
         add("401", "Unauthorized");
+    }
+    if changes_state {
+        add("403", "Forbidden");
     }
     if operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
         add("400", "Invalid");

@@ -9,11 +9,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::choices;
 use super::error::ApiError;
 use super::events::Created;
 use super::paging::PageQuery;
 use super::responses::{Conflict, Forbidden, Invalid};
+use super::schemas;
 use super::user::ApiUser;
 use crate::db::organizations::StoredOrganization;
 use crate::rules::organizations::{self, NewRegistration};
@@ -109,33 +109,28 @@ async fn list(
 /// An organization to register.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RegisterRequest {
+pub struct NewOrganization {
     /// Its name: 1 to 100 characters.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"\S",
-        example = "江边便民超市"
-    )]
+    #[schema(schema_with = schemas::organization_name)]
     pub name: String,
     /// Its kind.
-    #[schema(schema_with = choices::organization_kind)]
+    #[schema(schema_with = schemas::organization_kind)]
     pub kind: String,
     /// Its unified social credit code (GB 32100: 18 characters with a check character).
-    #[schema(pattern = r"^\s*([0-9A-HJ-NPQRTUWXY]{18})?\s*$")]
+    #[schema(schema_with = schemas::credit_code)]
     pub credit_code: Option<String>,
     /// Its standard address: 1 to 200 characters. When it is a registered house's, the
     /// house's grid is the organization's unless `grid_code` says otherwise.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(schema_with = schemas::standard_address)]
     pub address: String,
     /// Its grid's code; may be left out when `address` is a registered house's.
-    #[schema(pattern = r"^\s*([0-9]{13,18})?\s*$", example = "420202001001001")]
+    #[schema(schema_with = schemas::grid_code)]
     pub grid_code: Option<String>,
     /// Whom to contact: at most 50 characters.
-    #[schema(max_length = 50)]
+    #[schema(schema_with = schemas::contact_name)]
     pub contact_name: Option<String>,
     /// Their phone: at most 20 characters.
-    #[schema(max_length = 20)]
+    #[schema(schema_with = schemas::contact_phone)]
     pub contact_phone: Option<String>,
 }
 
@@ -148,7 +143,7 @@ pub struct RegisterRequest {
     path = "/api/organizations",
     tag = "organizations",
     operation_id = "registerOrganization",
-    request_body = RegisterRequest,
+    request_body = NewOrganization,
     responses(
         (status = 201, description = "Registered.", body = Created),
         (status = 400, response = Invalid),
@@ -159,7 +154,7 @@ pub struct RegisterRequest {
 async fn register(
     State(state): State<AppState>,
     user: ApiUser,
-    Json(body): Json<RegisterRequest>,
+    Json(body): Json<NewOrganization>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = organizations::register(
         state.db(),

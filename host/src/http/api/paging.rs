@@ -12,7 +12,7 @@ pub struct PageQuery {
     #[param(pattern = r"^[0-9]{2,18}$", example = "420202001")]
     pub unit: String,
     /// `GRID_CODE:ID` of the last row of the previous page (its `next`).
-    #[param(pattern = r"^[0-9]+:-?[0-9]+$")]
+    #[param(pattern = r"^[0-9]{1,18}:-?[0-9]{1,18}$")]
     pub after: Option<String>,
     /// Rows per page: 1 to 200 (more is read as 200, fewer than 1 as 1).
     #[param(minimum = 1, maximum = 200)]

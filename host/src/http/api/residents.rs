@@ -120,11 +120,7 @@ async fn list(
 #[serde(deny_unknown_fields)]
 pub struct UnmaskRequest {
     /// The reason, for the audit log: at least 4 characters once trimmed.
-    #[schema(
-        min_length = 4,
-        pattern = r"\S.*\S.*\S.*\S",
-        example = "核实低保申请材料"
-    )]
+    #[schema(schema_with = super::schemas::unmask_reason)]
     pub reason: String,
 }
 

@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::choices;
 use super::error::ApiError;
 use super::responses::{Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized};
+use super::schemas;
 use super::user::ApiUser;
 use crate::http::credentials::{CLEARED_COOKIE, session_cookie};
 use crate::rules::{grants, sessions};
@@ -173,7 +173,7 @@ pub struct GrantRequest {
     #[schema(min_length = 1, max_length = 64)]
     pub username: String,
     /// The role.
-    #[schema(schema_with = choices::role)]
+    #[schema(schema_with = schemas::role)]
     pub role: String,
     /// Where: the grant reaches the unit's whole subtree.
     #[schema(pattern = r"^[0-9]{2,18}$", example = "420202001")]

@@ -9,10 +9,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::choices;
 use super::error::ApiError;
 use super::events::Created;
 use super::responses::{Conflict, Forbidden, Invalid, NotFound};
+use super::schemas;
 use super::user::ApiUser;
 use crate::grid::special_population::category_zh;
 use crate::rules::special_populations::{self, NewRecord};
@@ -32,10 +32,10 @@ pub struct ListQuery {
     #[param(pattern = r"^[0-9]{2,18}$", example = "420202001")]
     pub unit: String,
     /// Only this category (English or Chinese name).
-    #[param(schema_with = choices::special_population_category)]
+    #[param(schema_with = schemas::special_population_category)]
     pub category: Option<String>,
     /// `GRID_CODE:ID` of the last row of the previous page (its `next`).
-    #[param(pattern = r"^[0-9]+:-?[0-9]+$")]
+    #[param(pattern = r"^[0-9]{1,18}:-?[0-9]{1,18}$")]
     pub after: Option<String>,
     /// Rows per page: 1 to 200.
     #[param(minimum = 1, maximum = 200)]
@@ -126,21 +126,22 @@ async fn list(
 /// A record to register.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RegisterRequest {
+pub struct NewSpecialPopulation {
     /// The resident.
+    #[serde(deserialize_with = "super::numbers::integer")]
     pub resident_id: i64,
     /// The category.
-    #[schema(schema_with = choices::special_population_category)]
+    #[schema(schema_with = schemas::special_population_category)]
     pub category: String,
     /// The control level.
-    #[schema(schema_with = choices::control_level)]
+    #[schema(schema_with = schemas::control_level)]
     pub control_level: String,
     /// The responsible grid worker's username; they must hold `grid-worker` over the
     /// resident's grid.
     pub responsible: Option<String>,
     /// A note: at most 500 characters.
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(schema_with = schemas::record_note)]
     pub note: String,
 }
 
@@ -154,7 +155,7 @@ pub struct RegisterRequest {
     path = "/api/special-populations",
     tag = "special-populations",
     operation_id = "registerSpecialPopulation",
-    request_body = RegisterRequest,
+    request_body = NewSpecialPopulation,
     responses(
         (status = 201, description = "Registered.", body = Created),
         (status = 400, response = Invalid),
@@ -166,7 +167,7 @@ pub struct RegisterRequest {
 async fn register(
     State(state): State<AppState>,
     user: ApiUser,
-    Json(body): Json<RegisterRequest>,
+    Json(body): Json<NewSpecialPopulation>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = special_populations::register(
         state.db(),

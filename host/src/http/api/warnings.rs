@@ -30,10 +30,10 @@ pub struct WarningRequest {
     #[schema(pattern = r"^[0-9]{2,18}$", example = "420202001")]
     pub unit: String,
     /// Its title: 1 to 100 characters (`风险预警：` is put before it).
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S", example = "强降雨")]
+    #[schema(schema_with = super::schemas::title)]
     pub title: String,
     /// What to do: at most 2000 characters.
-    #[schema(max_length = 2000)]
+    #[schema(schema_with = super::schemas::warning_body)]
     pub body: String,
 }
 

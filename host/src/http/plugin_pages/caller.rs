@@ -5,9 +5,9 @@
 use crate::auth::{Grants, Role};
 use crate::grid::unit_code::is_within;
 use crate::http::visitor::Visitor;
-use crate::plugins::catalog::contract_unit;
 use crate::rules::sessions::SessionPerson;
-use crate::runtime::bindings::{self, Caller};
+use crate::runtime::bindings::Caller;
+use crate::runtime::conversions::{role::contract_role, unit::contract_unit};
 use crate::runtime::installation::Installation;
 use crate::state::AppState;
 
@@ -18,20 +18,6 @@ fn anonymous(installation: &Installation) -> Caller {
         unit: installation.unit.clone(),
         roles: Vec::new(),
     }
-}
-
-fn contract_role(role: Role) -> Option<bindings::Role> {
-    Some(match role {
-        Role::Resident => bindings::Role::Resident,
-        Role::GridWorker => bindings::Role::GridWorker,
-        Role::DepartmentStaff => bindings::Role::DepartmentStaff,
-        Role::UnitAdmin => bindings::Role::UnitAdmin,
-        Role::Leader => bindings::Role::Leader,
-        Role::RegistryReviewer => bindings::Role::RegistryReviewer,
-        // The sensitive-data grant is the host's business; plugins ask for
-        // `residents:read-sensitive` instead.
-        Role::SensitiveData => return None,
-    })
 }
 
 /// The unit a user acts at on this installation's pages: their most specific grant inside

@@ -15,13 +15,13 @@
 use serde_json::{Value, json};
 use wangge_registry::Permission;
 
-use super::event_contract::{stored_state, to_contract};
 use crate::rules::RuleError;
 use crate::rules::events::{self, Action, NewReport, Search, categories};
 use crate::runtime::bindings::PluginError;
 use crate::runtime::bindings::wangge::plugin::events::{EventFilter, Host, NewEvent};
 use crate::runtime::bindings::wangge::plugin::types::{Category, Event};
 use crate::runtime::call_state::CallState;
+use crate::runtime::conversions::event::{stored_state, to_contract};
 
 type Answer<T> = wasmtime::Result<Result<T, PluginError>>;
 

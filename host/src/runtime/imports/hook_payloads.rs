@@ -13,7 +13,7 @@ pub async fn resident_payload(db: &Db, id: i64) -> sqlx::Result<Option<Resident>
     Ok(db
         .resident(id)
         .await?
-        .map(|stored| super::residents::to_contract(&stored, false)))
+        .map(|stored| crate::runtime::conversions::resident::to_contract(&stored, false)))
 }
 
 /// The event with id `id` as the event hooks show it, or `None` if there is none.
@@ -21,10 +21,10 @@ pub async fn event_payload(db: &Db, id: i64) -> sqlx::Result<Option<Event>> {
     Ok(db
         .event(id)
         .await?
-        .map(|stored| super::event_contract::to_contract(&stored)))
+        .map(|stored| crate::runtime::conversions::event::to_contract(&stored)))
 }
 
 /// A stored workflow state as the contract names it (`event-transitioned`'s `from-state`).
 pub fn contract_event_state(state: EventState) -> ContractState {
-    super::event_contract::contract_state(state)
+    crate::runtime::conversions::event::contract_state(state)
 }

@@ -3,13 +3,13 @@
 
 use wangge_registry::Permission;
 
-use crate::db::houses::StoredHouse;
 use crate::db::residents::parse_cursor;
 use crate::grid::unit_code::is_within;
 use crate::runtime::bindings::PluginError;
 use crate::runtime::bindings::wangge::plugin::houses::Host;
 use crate::runtime::bindings::wangge::plugin::types::{House, Household};
 use crate::runtime::call_state::CallState;
+use crate::runtime::conversions::house::to_contract;
 
 type Answer<T> = wasmtime::Result<Result<T, PluginError>>;
 
@@ -18,17 +18,6 @@ const MAX_ROWS: u32 = 500;
 
 fn host_fault(error: sqlx::Error) -> wasmtime::Error {
     wasmtime::format_err!("house records: {error}")
-}
-
-fn to_contract(house: StoredHouse) -> House {
-    House {
-        id: house.id.to_string(),
-        address: house.address,
-        grid_code: house.grid_code,
-        latitude: house.latitude,
-        longitude: house.longitude,
-        usage: house.usage,
-    }
 }
 
 fn not_found(what: &str, id: &str) -> PluginError {

@@ -3,7 +3,6 @@
 //! contract's `error` variant; only host faults trap.
 
 mod config;
-mod event_contract;
 mod events;
 pub mod hook_payloads;
 mod houses;

@@ -11,14 +11,14 @@ use crate::db::Db;
 use crate::db::audit::AuditEntry;
 use crate::db::residents::{ResidentQuery, StoredResident, parse_cursor};
 use crate::grid::calendar::today_in_china;
-use crate::grid::masking::{MIN_UNMASK_REASON_CHARS, mask_id_number, mask_phone};
-use crate::grid::resident::PopulationType as StoredPopulationType;
+use crate::grid::masking::checked_unmask_reason;
 use crate::grid::small_cells::SMALL_CELL_THRESHOLD;
 use crate::grid::unit_code::is_within;
 use crate::runtime::bindings::PluginError;
 use crate::runtime::bindings::wangge::plugin::residents::{Host, ResidentCount, ResidentFilter};
-use crate::runtime::bindings::wangge::plugin::types::{Gender, PopulationType, Resident};
+use crate::runtime::bindings::wangge::plugin::types::Resident;
 use crate::runtime::call_state::CallState;
+use crate::runtime::conversions::resident::{stored_population_type, to_contract};
 
 type Answer<T> = wasmtime::Result<Result<T, PluginError>>;
 
@@ -31,50 +31,6 @@ const COMMUNITY_CODE_LEN: usize = 12;
 
 fn host_fault(error: sqlx::Error) -> wasmtime::Error {
     wasmtime::format_err!("resident records: {error}")
-}
-
-pub(super) fn to_contract(resident: &StoredResident, unmasked: bool) -> Resident {
-    let population_type = match resident.population_type.as_str() {
-        "floating" => PopulationType::Floating,
-        "left-behind" => PopulationType::LeftBehind,
-        "foreign" => PopulationType::Foreign,
-        _ => PopulationType::Registered,
-    };
-    Resident {
-        id: resident.id.to_string(),
-        name: resident.name.clone(),
-        gender: if resident.gender == "female" {
-            Gender::Female
-        } else {
-            Gender::Male
-        },
-        birth_date: resident.birth_date.clone(),
-        id_number: if unmasked {
-            resident.id_number.clone()
-        } else {
-            mask_id_number(&resident.id_number)
-        },
-        phone: if unmasked {
-            resident.phone.clone()
-        } else {
-            resident.phone.as_deref().map(mask_phone)
-        },
-        population_type,
-        household_id: resident.household_id.map(|id| id.to_string()),
-        house_id: resident.house_id.map(|id| id.to_string()),
-        grid_code: resident.grid_code.clone(),
-        tags: resident.tags.clone(),
-    }
-}
-
-fn stored_population_type(kind: PopulationType) -> &'static str {
-    match kind {
-        PopulationType::Registered => StoredPopulationType::Registered,
-        PopulationType::Floating => StoredPopulationType::Floating,
-        PopulationType::LeftBehind => StoredPopulationType::LeftBehind,
-        PopulationType::Foreign => StoredPopulationType::Foreign,
-    }
-    .name()
 }
 
 /// A count as a plugin may see it: the host's small-cell rule (`grid::small_cells`) hides
@@ -306,12 +262,10 @@ impl Host for CallState {
         {
             return Ok(Err(e));
         }
-        let reason = reason.trim();
-        if reason.chars().count() < MIN_UNMASK_REASON_CHARS {
-            return Ok(Err(PluginError::Invalid(format!(
-                "reason: state why the unmasked record is needed (at least {MIN_UNMASK_REASON_CHARS} characters)"
-            ))));
-        }
+        let reason = match checked_unmask_reason(&reason) {
+            Ok(reason) => reason,
+            Err(problem) => return Ok(Err(PluginError::Invalid(format!("reason: {problem}")))),
+        };
         let resident = match self.resident_in_scope(&id).await? {
             Ok(resident) => resident,
             Err(e) => return Ok(Err(e)),

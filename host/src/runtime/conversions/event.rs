@@ -9,7 +9,7 @@ use crate::grid::workflow::EventState;
 use crate::runtime::bindings::wangge::plugin::types::{Event, EventState as ContractState};
 
 /// The contract's name for a stored state.
-pub(super) fn contract_state(state: EventState) -> ContractState {
+pub fn contract_state(state: EventState) -> ContractState {
     match state {
         EventState::Reported => ContractState::Reported,
         EventState::Accepted => ContractState::Accepted,
@@ -23,7 +23,7 @@ pub(super) fn contract_state(state: EventState) -> ContractState {
 }
 
 /// The stored state a contract state names.
-pub(super) fn stored_state(state: ContractState) -> EventState {
+pub fn stored_state(state: ContractState) -> EventState {
     match state {
         ContractState::Reported => EventState::Reported,
         ContractState::Accepted => EventState::Accepted,
@@ -38,7 +38,7 @@ pub(super) fn stored_state(state: ContractState) -> EventState {
 
 /// The last millisecond of `date` (`YYYY-MM-DD`) in China Standard Time: an SLA deadline
 /// is a day, and the event is on time until that day ends where it is worked.
-pub(super) fn end_of_day_in_china(date: &str) -> Option<i64> {
+pub fn end_of_day_in_china(date: &str) -> Option<i64> {
     let next_day = date.parse::<Date>().ok()?.tomorrow().ok()?;
     let midnight = next_day
         .to_zoned_datetime(TimeZone::fixed(offset(8)))
@@ -49,7 +49,7 @@ pub(super) fn end_of_day_in_china(date: &str) -> Option<i64> {
 /// The WIT record of a stored event. `reporter` is the actor name the timeline and the
 /// JSON API show (`user:NAME`, or `plugin:ID#N` for a plugin's report); `custom-fields` is
 /// the stored attributes object.
-pub(super) fn to_contract(event: &StoredEvent) -> Event {
+pub fn to_contract(event: &StoredEvent) -> Event {
     Event {
         id: event.id.to_string(),
         category: event.category.clone(),
