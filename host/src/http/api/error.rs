@@ -55,17 +55,23 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Rule(rule) => match rule {
-                RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => {
-                    StatusCode::BAD_REQUEST
-                }
-                RuleError::BadCredentials => StatusCode::UNAUTHORIZED,
-                RuleError::Forbidden(_) => StatusCode::FORBIDDEN,
-                RuleError::NotFound(_) => StatusCode::NOT_FOUND,
-                RuleError::Conflict(_) => StatusCode::CONFLICT,
-                RuleError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-                RuleError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            },
+            Self::Rule(rule) => Self::status_of(rule),
+        }
+    }
+
+    /// The HTTP status of what a rule refused: one per kind, for every door that speaks
+    /// HTTP statuses (the JSON API, the registry API, Open311).
+    pub fn status_of(rule: &RuleError) -> StatusCode {
+        match rule {
+            RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            RuleError::BadCredentials => StatusCode::UNAUTHORIZED,
+            RuleError::Forbidden(_) => StatusCode::FORBIDDEN,
+            RuleError::NotFound(_) => StatusCode::NOT_FOUND,
+            RuleError::Conflict(_) => StatusCode::CONFLICT,
+            RuleError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            RuleError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::http::api::ApiError;
 use crate::rules::RuleError;
 
 /// A GeoReport error.
@@ -39,20 +40,12 @@ impl Open311Error {
 /// named as GeoReport names it (`service_code`, `lat`, `attribute[NAME]` …).
 impl From<RuleError> for Open311Error {
     fn from(error: RuleError) -> Self {
-        let status = match &error {
-            RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => {
-                StatusCode::BAD_REQUEST
-            }
-            RuleError::BadCredentials => StatusCode::UNAUTHORIZED,
-            RuleError::Forbidden(_) => StatusCode::FORBIDDEN,
-            RuleError::NotFound(_) => StatusCode::NOT_FOUND,
-            RuleError::Conflict(_) => StatusCode::CONFLICT,
-            RuleError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            RuleError::Internal(detail) => {
-                tracing::error!("Open311 request failed: {detail:#}");
-                return Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-            }
-        };
+        if let RuleError::Internal(detail) = &error {
+            tracing::error!("Open311 request failed: {detail:#}");
+            return Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        }
+        // The same status as the JSON API answers.
+        let status = ApiError::status_of(&error);
         let description = match error {
             RuleError::Invalid { field, problem } => {
                 format!("{}: {problem}", georeport_name(&field))
