@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::auth::sign_in_code::Delivery;
+use crate::plugins::hooks::retries::{self, RetryPolicy};
 use crate::runtime::limits::{self, Limits};
 
 /// Every setting of the host: where its data is, the limits on plugin calls, how a server
@@ -31,6 +32,9 @@ pub struct Config {
     /// How sign-in codes reach people.
     #[command(flatten)]
     pub sign_in: SignInCodeArgs,
+    /// How faulted hook deliveries are retried.
+    #[command(flatten)]
+    pub hook_retries: HookRetryArgs,
 }
 
 impl Config {
@@ -42,6 +46,7 @@ impl Config {
             catalog_poll: self.reload.catalog_poll_interval()?,
             front_dir: self.front.front_dir.clone(),
             sign_in_codes: self.sign_in.sign_in_codes,
+            hook_retries: self.hook_retries.policy()?,
         })
     }
 }
@@ -60,6 +65,8 @@ pub struct Settings {
     pub front_dir: PathBuf,
     /// How one-time sign-in codes reach users.
     pub sign_in_codes: Delivery,
+    /// How faulted hook deliveries are retried.
+    pub hook_retries: RetryPolicy,
 }
 
 impl Settings {
@@ -72,6 +79,7 @@ impl Settings {
             catalog_poll: crate::plugins::reload::CATALOG_POLL_INTERVAL,
             front_dir: PathBuf::from(DEFAULT_FRONT_DIR),
             sign_in_codes: Delivery::Off,
+            hook_retries: RetryPolicy::default(),
         }
     }
 }
@@ -144,6 +152,39 @@ impl StorageArgs {
     /// The operator's additions to the working-day calendar (optional).
     pub fn calendar_path(&self) -> PathBuf {
         self.data_dir.join("working-calendar.toml")
+    }
+}
+
+/// How a hook delivery that faulted (a trap, a deadline) is tried again: after the base
+/// delay, doubling each time, until the attempts are spent; then it stays in the console
+/// as failed.
+#[derive(Debug, Clone, Args)]
+pub struct HookRetryArgs {
+    /// Delay before the first retry of a faulted hook delivery, in milliseconds; each
+    /// further retry waits twice as long (at most an hour).
+    #[arg(long, env = "WANGGE_HOOK_RETRY_BASE_MS", default_value_t = retries::DEFAULT_BASE.as_millis() as u64, global = true)]
+    pub hook_retry_base_ms: u64,
+
+    /// Attempts of one hook delivery in all, the first included, before it is given up.
+    #[arg(long, env = "WANGGE_HOOK_RETRY_ATTEMPTS", default_value_t = retries::DEFAULT_ATTEMPTS, global = true)]
+    pub hook_retry_attempts: u32,
+}
+
+impl HookRetryArgs {
+    /// The policy, validated.
+    pub fn policy(&self) -> anyhow::Result<RetryPolicy> {
+        anyhow::ensure!(
+            self.hook_retry_base_ms > 0,
+            "--hook-retry-base-ms: must be greater than zero"
+        );
+        anyhow::ensure!(
+            (1..=20).contains(&self.hook_retry_attempts),
+            "--hook-retry-attempts: expected 1 to 20"
+        );
+        Ok(RetryPolicy {
+            base: Duration::from_millis(self.hook_retry_base_ms),
+            attempts: self.hook_retry_attempts,
+        })
     }
 }
 

@@ -1,5 +1,6 @@
 //! Serving the platform over HTTP, with the background tasks a server runs beside it: the
-//! supervision sweep, the catalog reload and the plugins' schedules.
+//! supervision sweep, the catalog reload, the plugins' schedules and the retries of
+//! faulted hook deliveries.
 
 use std::net::SocketAddr;
 
@@ -19,6 +20,7 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
     tokio::spawn(supervise_periodically(state.db().clone()));
     tokio::spawn(crate::plugins::reload::watch(state.clone(), catalog_poll));
     tokio::spawn(crate::plugins::hooks::schedules::run(state.clone()));
+    tokio::spawn(crate::plugins::hooks::retries::run(state.clone()));
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving");
     axum::serve(listener, app(state))

@@ -124,7 +124,7 @@ impl AppState {
             settings,
         } = host;
         let catalog = Arc::new(ArcSwap::from_pointee(catalog));
-        let hooks = Hooks::new(&catalog, db.clone());
+        let hooks = Hooks::new(&catalog, db.clone(), settings.hook_retries);
         Self {
             inner: Arc::new(Inner {
                 ground: Ground {

@@ -267,9 +267,22 @@ async fn residents_join_households_and_houses() {
         )
         .await;
     assert_eq!(status, 200, "{household}");
-    assert_eq!(household["number"], "H-0001");
-    assert_eq!(household["head_resident_id"], residents[0]["id"]);
-    assert_eq!(household["member_ids"].as_array().map(Vec::len), Some(2));
+    assert_eq!(household["household"]["number"], "H-0001");
+    assert_eq!(
+        household["household"]["head_resident_id"],
+        residents[0]["id"]
+    );
+    assert_eq!(
+        household["household"]["member_ids"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        strings(&household["members"], "id_number"),
+        ["420202********0111", "420202********0228"],
+        "the members, masked"
+    );
     let (status, _) = server
         .api(
             &worker2,

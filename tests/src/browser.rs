@@ -26,6 +26,9 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// The viewport, in CSS pixels: a phone's (375 × 812).
 pub const PHONE: (u64, u64) = (375, 812);
 
+/// An office desktop's viewport, in CSS pixels (1366 × 768, the commonest office screen).
+pub const DESKTOP: (u64, u64) = (1366, 768);
+
 /// How long a page or command may take before a test gives up.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -71,6 +74,12 @@ impl Browser {
     /// Starts `chromedriver` on a free port and a headless Chromium session with a phone's
     /// viewport ([`PHONE`]).
     pub async fn start() -> Self {
+        Self::start_at(PHONE).await
+    }
+
+    /// [`Browser::start`] with a viewport of `(width, height)` CSS pixels: [`PHONE`] or
+    /// [`DESKTOP`]. Touch is emulated on viewports narrower than 800 px.
+    pub async fn start_at(viewport: (u64, u64)) -> Self {
         let chromedriver = tool("WANGGE_CHROMEDRIVER", "/usr/bin/chromedriver");
         let chromium = tool("WANGGE_CHROMIUM", "/usr/bin/chromium");
         let logs = tempfile::tempdir().expect("a folder for chromedriver's log");
@@ -110,12 +119,13 @@ impl Browser {
                         "--disable-background-networking",
                         "--disable-component-update",
                         "--disable-sync",
-                        "--window-size=375,812",
+                        format!("--window-size={},{}", viewport.0.max(500), viewport.1),
                     ],
                     // Chromium keeps a window at least 500 px wide: the phone's viewport
                     // comes from device emulation instead.
                     "mobileEmulation": { "deviceMetrics": {
-                        "width": PHONE.0, "height": PHONE.1, "pixelRatio": 1.0, "touch": true,
+                        "width": viewport.0, "height": viewport.1, "pixelRatio": 1.0,
+                        "touch": viewport.0 < 800,
                     }},
                 },
             }},

@@ -533,7 +533,8 @@ impl Server {
         body["token"].as_str().expect("a token").to_owned()
     }
 
-    /// Calls the JSON API as the holder of `token`: `GET` ignores `body`, `POST` sends it.
+    /// Calls the JSON API as the holder of `token`: `GET` ignores `body`, `POST` and `PATCH`
+    /// send it, `DELETE` sends it unless it is `null`.
     pub async fn api(
         &self,
         token: &str,
@@ -544,7 +545,9 @@ impl Server {
         let url = format!("{}{path}", self.base);
         let request = match method {
             "POST" => self.client.post(url).json(&body),
-            "DELETE" => self.client.delete(url),
+            "PATCH" => self.client.patch(url).json(&body),
+            "DELETE" if body.is_null() => self.client.delete(url),
+            "DELETE" => self.client.delete(url).json(&body),
             _ => self.client.get(url),
         };
         let response = request.bearer_auth(token).send().await.expect("request");

@@ -1,6 +1,5 @@
 //! The `wangge` command line.
 
-mod csv_table;
 mod demo;
 mod events;
 mod houses;
@@ -11,6 +10,7 @@ mod registry;
 mod residents;
 mod units;
 mod users;
+mod visits;
 
 use std::net::SocketAddr;
 
@@ -57,6 +57,9 @@ enum Command {
     /// Manage users and their roles.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// How often special-population records are visited (走访/帮教).
+    #[command(subcommand)]
+    Visits(visits::VisitsCommand),
     /// Synthetic demo data (`demo seed`).
     #[command(subcommand)]
     Demo(demo::DemoCommand),
@@ -93,6 +96,7 @@ impl Cli {
             Command::Residents(command) => command.run(&host).await,
             Command::Houses(command) => command.run(&host).await,
             Command::Events(command) => command.run(&host).await,
+            Command::Visits(command) => command.run(&host).await,
             Command::Demo(command) => command.run(&host).await,
             Command::Registry(command) => command.run(host).await,
         }

@@ -1,25 +1,23 @@
 //! `wangge residents import FILE [--skip-invalid]`: residents from CSV with a row-level
 //! report. By default a file with any bad row imports nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::Subcommand;
 use serde_json::json;
 use wangge_registry::HookSubscription;
 
-use super::csv_table::CsvTable;
-use super::houses::grid_lookup;
 use crate::db::audit::AuditEntry;
 use crate::db::residents::ResidentLinks;
-use crate::grid::calendar::today_in_china;
 use crate::grid::grid_locator::MatchRate;
-use crate::grid::house::parse_coordinates;
-use crate::grid::resident::{NewResident, ResidentFields, validate_resident};
+use crate::grid::import_table::{Format, ImportTable};
+use crate::grid::resident::NewResident;
 use crate::grid::unit_import::RowProblem;
 use crate::plugins::Catalog;
 use crate::plugins::hooks::delivery::DeliveryReport;
 use crate::plugins::hooks::{Notice, ResidentChange, deliver};
+use crate::rules::base_data::imports::rows;
 use crate::state::Host;
 
 /// Resident commands.
@@ -40,206 +38,47 @@ pub enum ResidentsCommand {
     },
 }
 
-const REQUIRED: [&str; 6] = [
-    "name",
-    "gender",
-    "birth_date",
-    "id_number",
-    "phone",
-    "population_type",
-];
-
-const OPTIONAL: [&str; 7] = [
-    "grid_code",
-    "tags",
-    "address",
-    "household",
-    "relation",
-    "latitude",
-    "longitude",
-];
-
-fn problem(row: usize, field: &'static str, text: String) -> RowProblem {
-    RowProblem {
-        row,
-        field,
-        problem: text,
-    }
-}
-
-/// What a validated file holds.
+/// What a validated file holds: the rows to insert and every problem.
 struct Validated {
     good: Vec<(usize, NewResident, ResidentLinks)>,
     problems: Vec<RowProblem>,
     rate: MatchRate,
 }
 
-/// The household relation as stored: `head` for the head (户主), else as written.
-fn relation_name(text: &str) -> String {
-    match text {
-        "户主" | "head" => "head".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
-/// Parses and validates every row against the units, houses and residents already stored.
+/// Parses and checks every row (`rules::base_data::imports::rows`); a resident already
+/// registered is a problem here, where a department push would update them.
 async fn validate_file(host: &Host, text: &str) -> anyhow::Result<Validated> {
-    let today = today_in_china();
-    let table = CsvTable::parse(text, &REQUIRED, &OPTIONAL)?;
-    let (locator, grids) = grid_lookup(host).await?;
-    let addresses: Vec<&str> = table
-        .records
+    let table = ImportTable::parse(
+        text,
+        Format::Csv,
+        &rows::RESIDENT_COLUMNS,
+        &rows::RESIDENT_OPTIONAL,
+    )?;
+    let checked = rows::residents(&host.db, &table).await?;
+    let mut problems = checked.problems;
+    let candidates: Vec<&str> = checked
+        .good
         .iter()
-        .map(|(_, record)| table.field(record, "address"))
-        .filter(|a| !a.is_empty())
+        .map(|r| r.resident.id_number.as_str())
         .collect();
-    let houses = host.db.houses_at(&addresses).await?;
+    let stored = host.db.stored_id_numbers(&candidates).await?;
     let mut good = Vec::new();
-    let mut problems = table.unreadable.clone();
-    let mut rate = MatchRate::default();
-    let mut seen_ids = BTreeMap::new();
-    let mut household_grids: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for (row, record) in &table.records {
-        let row = *row;
-        let field = |name: &str| table.field(record, name);
-        let mut row_problems = Vec::new();
-        let house = match field("address") {
-            "" => None,
-            address => {
-                let house = houses.get(address);
-                if house.is_none() {
-                    row_problems.push(problem(
-                        row,
-                        "address",
-                        format!("no house is registered at `{address}` (import houses first)"),
-                    ));
-                }
-                house
-            }
-        };
-        let coordinates = parse_coordinates(
-            row,
-            field("latitude"),
-            field("longitude"),
-            &mut row_problems,
-        );
-        let located = coordinates.and_then(|(lat, lon)| locator.locate(lon, lat));
-        if coordinates.is_some() {
-            rate.with_coordinates += 1;
-            rate.matched += usize::from(located.is_some());
-        }
-        let grid = match (field("grid_code"), house, located) {
-            ("", Some(house), _) => house.grid_code.clone(),
-            ("", None, Some(found)) => found.to_owned(),
-            (given, _, _) => given.to_owned(),
-        };
-        if grid.is_empty() {
-            row_problems.push(problem(
-                row,
-                "grid_code",
-                "name the grid, or give a registered address or coordinates inside a grid".into(),
-            ));
-        } else if !grids.contains(&grid) {
-            row_problems.push(problem(
-                row,
-                "grid_code",
-                format!("`{grid}` is not a known grid"),
-            ));
-        } else if let Some(house) = house.filter(|h| h.grid_code != grid) {
-            row_problems.push(problem(
-                row,
-                "address",
-                format!(
-                    "the house is in grid {}, but the row puts the resident in {grid}",
-                    house.grid_code
-                ),
-            ));
-        }
-        let household = match (field("household"), field("relation")) {
-            ("", "") => None,
-            ("", _) => {
-                row_problems.push(problem(
-                    row,
-                    "household",
-                    "a relation needs the household number (户号) it is relative to".into(),
-                ));
-                None
-            }
-            (_, "") => {
-                row_problems.push(problem(
-                    row,
-                    "relation",
-                    "give the relation to the head of the household (户主 for the head)".into(),
-                ));
-                None
-            }
-            (number, relation) => {
-                let first = household_grids
-                    .entry(number.to_owned())
-                    .or_insert_with(|| (grid.clone(), row));
-                if first.0 != grid {
-                    row_problems.push(problem(
-                        row,
-                        "household",
-                        format!(
-                            "household {number} is in grid {} (row {}), not {grid}",
-                            first.0, first.1
-                        ),
-                    ));
-                }
-                Some((number.to_owned(), relation_name(relation)))
-            }
-        };
-        let fields = ResidentFields {
-            name: field("name"),
-            gender: field("gender"),
-            birth_date: field("birth_date"),
-            id_number: field("id_number"),
-            phone: field("phone"),
-            population_type: field("population_type"),
-            grid_code: &grid,
-            tags: field("tags"),
-        };
-        match validate_resident(row, &fields, today) {
-            Ok(resident) if row_problems.is_empty() => {
-                if let Some(first) = seen_ids.insert(resident.id_number.as_str().to_owned(), row) {
-                    problems.push(problem(
-                        row,
-                        "id_number",
-                        format!("the same as row {first}"),
-                    ));
-                } else {
-                    let links = ResidentLinks {
-                        household,
-                        house_id: house.map(|h| h.id),
-                    };
-                    good.push((row, resident, links));
-                }
-            }
-            Ok(_) => problems.extend(row_problems),
-            Err(errors) => {
-                problems.extend(row_problems);
-                problems.extend(errors);
-            }
+    for row in checked.good {
+        if stored.contains(row.resident.id_number.as_str()) {
+            problems.push(RowProblem {
+                row: row.row,
+                field: "id_number",
+                problem: "a resident with this ID number is already registered".into(),
+            });
+        } else {
+            good.push((row.row, row.resident, row.links));
         }
     }
-    let candidates: Vec<&str> = good.iter().map(|(_, r, _)| r.id_number.as_str()).collect();
-    let stored = host.db.stored_id_numbers(&candidates).await?;
-    let (fresh, known): (Vec<_>, Vec<_>) = good
-        .into_iter()
-        .partition(|(_, r, _)| !stored.contains(r.id_number.as_str()));
-    problems.extend(known.into_iter().map(|(row, _, _)| {
-        problem(
-            row,
-            "id_number",
-            "a resident with this ID number is already registered".into(),
-        )
-    }));
     problems.sort_by_key(|p| p.row);
     Ok(Validated {
-        good: fresh,
+        good,
         problems,
-        rate,
+        rate: checked.rate,
     })
 }
 
@@ -314,8 +153,9 @@ async fn notify_plugins(host: &Host, ids: &[i64]) -> anyhow::Result<()> {
         let notice = Notice::ResidentChanged {
             change: ResidentChange::Added,
             resident_id: *id,
+            left: None,
         };
-        let report = deliver(&catalog, &host.db, notice).await;
+        let report = deliver(&catalog, &host.db, host.settings.hook_retries, notice).await;
         total.delivered += report.delivered;
         total.refused += report.refused;
         total.faulted += report.faulted;

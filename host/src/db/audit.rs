@@ -109,4 +109,16 @@ impl Db {
         .fetch_all(self.pool())
         .await
     }
+
+    /// The newest `limit` entries about `subject` (`resident:7`): a record's history.
+    pub async fn audit_of_subject(&self, subject: &str, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
+        sqlx::query_as(
+            "SELECT id, at, actor, action, subject, unit_code, detail FROM audit_log \
+             WHERE subject = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(subject)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+    }
 }

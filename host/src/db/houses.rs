@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use sqlx::Row;
 
 use super::{Db, now_ms};
+use crate::grid::address::address_key;
 use crate::grid::house::NewHouse;
 use crate::grid::unit_code::subtree_end;
 
@@ -26,6 +27,10 @@ pub struct StoredHouse {
     pub grid_code: String,
     /// `boundary` or `given`.
     pub grid_source: String,
+    /// Bumped by every change.
+    pub version: i64,
+    /// When a department push last carried the record (关联核录), if one did.
+    pub verified_at: Option<i64>,
 }
 
 /// A stored household with its members.
@@ -43,6 +48,8 @@ pub struct StoredHousehold {
     pub head_resident_id: Option<i64>,
     /// Every member's resident id, ascending.
     pub member_ids: Vec<i64>,
+    /// Bumped by every change of its own fields or head.
+    pub version: i64,
 }
 
 /// A household to create with its members.
@@ -58,12 +65,13 @@ pub struct NewHousehold<'a> {
     pub members: &'a [(i64, &'static str)],
 }
 
-const HOUSE_COLUMNS: &str = "id, address, latitude, longitude, usage, grid_code, grid_source";
+pub(super) const HOUSE_COLUMNS: &str =
+    "id, address, latitude, longitude, usage, grid_code, grid_source, version, verified_at";
 
 /// Most values bound in one `IN (…)` list: well under SQLite's and PostgreSQL's limits.
 const IN_CHUNK: usize = 500;
 
-fn stored_house(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredHouse> {
+pub(super) fn stored_house(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredHouse> {
     Ok(StoredHouse {
         id: row.try_get("id")?,
         address: row.try_get("address")?,
@@ -72,6 +80,8 @@ fn stored_house(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredHouse> {
         usage: row.try_get("usage")?,
         grid_code: row.try_get("grid_code")?,
         grid_source: row.try_get("grid_source")?,
+        version: row.try_get("version")?,
+        verified_at: row.try_get("verified_at")?,
     })
 }
 
@@ -89,7 +99,8 @@ impl Db {
         for house in houses {
             sqlx::query(
                 "INSERT INTO houses (address, latitude, longitude, usage, grid_code, \
-                 grid_source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                 grid_source, created_at, updated_at, address_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
             )
             .bind(&house.address)
             .bind(house.coordinates.map(|(lat, _)| lat))
@@ -98,6 +109,7 @@ impl Db {
             .bind(&house.grid_code)
             .bind(house.grid_source.name())
             .bind(now)
+            .bind(address_key(&house.address))
             .execute(&mut *tx)
             .await?;
         }
@@ -208,16 +220,18 @@ impl Db {
 
     /// One household with its members.
     pub async fn household(&self, id: i64) -> sqlx::Result<Option<StoredHousehold>> {
-        let Some(row) =
-            sqlx::query("SELECT id, number, house_id, grid_code FROM households WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?
+        let Some(row) = sqlx::query(
+            "SELECT id, number, house_id, grid_code, version FROM households WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
         else {
             return Ok(None);
         };
         let members = sqlx::query(
-            "SELECT id, household_relation FROM residents WHERE household_id = $1 ORDER BY id",
+            "SELECT id, household_relation FROM residents WHERE household_id = $1 \
+             AND closed_at IS NULL ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -239,6 +253,7 @@ impl Db {
             grid_code: row.try_get("grid_code")?,
             head_resident_id,
             member_ids,
+            version: row.try_get("version")?,
         }))
     }
 

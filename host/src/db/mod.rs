@@ -5,6 +5,7 @@
 //! accept, so each query is written once. Where the dialects differ, [`Db::backend`] says
 //! which one is in use.
 
+pub mod accounts;
 pub mod audit;
 #[cfg(test)]
 mod base_data_tests;
@@ -12,6 +13,8 @@ pub mod catalog_version;
 pub mod event_notices;
 pub mod event_photos;
 pub mod events;
+pub mod hook_retries;
+pub mod house_upkeep;
 pub mod houses;
 pub mod inbox;
 pub mod installations;
@@ -19,6 +22,7 @@ pub mod organizations;
 pub mod plugin_categories;
 pub mod plugin_storage;
 pub mod plugins;
+pub mod resident_upkeep;
 pub mod residents;
 pub mod schedule_runs;
 pub mod sign_in_codes;
@@ -29,6 +33,7 @@ pub mod storage_snapshot;
 pub(crate) mod test_engines;
 pub mod units;
 pub mod users;
+pub mod verification;
 
 use std::str::FromStr;
 
@@ -108,7 +113,10 @@ impl Db {
         migrator
             .run(&self.pool)
             .await
-            .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))
+            .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+        self.backfill_address_keys()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot fill in the houses' address keys: {e}"))
     }
 
     /// The pool, for queries.

@@ -37,6 +37,47 @@ pub struct StoredResident {
     pub household_relation: Option<String>,
     /// The house.
     pub house_id: Option<i64>,
+    /// Bumped by every change: an edit names the version it read.
+    pub version: i64,
+    /// When and why the record was closed (注销), if it was.
+    pub closed: Option<Closure>,
+    /// When a department push last carried the record (关联核录), if one did.
+    pub verified_at: Option<i64>,
+}
+
+/// Why and when a resident's record was closed. It stays, no longer counted or offered to
+/// plugins as a living resident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closure {
+    /// `moved-out` (迁出) or `deceased` (死亡).
+    pub reason: String,
+    /// The day it happened (`YYYY-MM-DD`).
+    pub on: String,
+    /// When the record was closed (ms).
+    pub at: i64,
+}
+
+/// Which residents a query looks at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Living {
+    /// The living residents: every list, count and plugin query.
+    #[default]
+    Only,
+    /// The closed records only.
+    Closed,
+    /// Both.
+    All,
+}
+
+impl Living {
+    /// The SQL condition on `closed_at`.
+    fn condition(self) -> &'static str {
+        match self {
+            Self::Only => "closed_at IS NULL",
+            Self::Closed => "closed_at IS NOT NULL",
+            Self::All => "1 = 1",
+        }
+    }
 }
 
 /// Parses a page cursor `GRID_CODE:ID` (the last resident of the previous page).
@@ -62,12 +103,15 @@ pub struct ResidentQuery<'a> {
     pub after: Option<(&'a str, i64)>,
     /// At most this many rows.
     pub limit: i64,
+    /// Living residents, closed records, or both.
+    pub living: Living,
 }
 
-const COLUMNS: &str = "id, name, gender, birth_date, id_number, phone, population_type, \
-    grid_code, tags, household_id, household_relation, house_id";
+pub(super) const COLUMNS: &str = "id, name, gender, birth_date, id_number, phone, population_type, \
+    grid_code, tags, household_id, household_relation, house_id, version, closed_at, \
+    closed_reason, closed_on, verified_at";
 
-fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredResident> {
+pub(super) fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredResident> {
     let tags: String = row.try_get("tags")?;
     Ok(StoredResident {
         id: row.try_get("id")?,
@@ -82,6 +126,20 @@ fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredResident> {
         household_id: row.try_get("household_id")?,
         household_relation: row.try_get("household_relation")?,
         house_id: row.try_get("house_id")?,
+        version: row.try_get("version")?,
+        closed: match row.try_get::<Option<i64>, _>("closed_at")? {
+            None => None,
+            Some(at) => Some(Closure {
+                reason: row
+                    .try_get::<Option<String>, _>("closed_reason")?
+                    .unwrap_or_default(),
+                on: row
+                    .try_get::<Option<String>, _>("closed_on")?
+                    .unwrap_or_default(),
+                at,
+            }),
+        },
+        verified_at: row.try_get("verified_at")?,
     })
 }
 
@@ -178,61 +236,70 @@ async fn household_id(
     }
 }
 
+/// Inserts residents with their household and house on `conn` (a write transaction the
+/// caller commits), all created at `now`; their ids, in order. A household number not
+/// stored yet is created at its first member's house and grid. One statement per row:
+/// imports of base data are a grid's or a street's, not the bulk loads
+/// [`insert_resident_rows`] is for.
+pub(super) async fn insert_linked_rows(
+    conn: &mut sqlx::AnyConnection,
+    residents: &[(NewResident, ResidentLinks)],
+    now: i64,
+) -> sqlx::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(residents.len());
+    let mut households: BTreeMap<String, i64> = BTreeMap::new();
+    for (resident, links) in residents {
+        let household = match &links.household {
+            None => None,
+            Some((number, _)) => Some(match households.get(number) {
+                Some(id) => *id,
+                None => {
+                    let id = household_id(conn, number, links.house_id, &resident.grid_code, now)
+                        .await?;
+                    households.insert(number.clone(), id);
+                    id
+                }
+            }),
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO residents (name, gender, birth_date, id_number, phone, \
+             population_type, grid_code, tags, created_at, updated_at, household_id, \
+             household_relation, house_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(&resident.name)
+        .bind(gender_name(resident.gender))
+        .bind(resident.birth_date.to_string())
+        .bind(resident.id_number.as_str())
+        .bind(resident.phone.as_deref())
+        .bind(resident.population_type.name())
+        .bind(&resident.grid_code)
+        .bind(serde_json::Value::from(resident.tags.clone()).to_string())
+        .bind(now)
+        .bind(household)
+        .bind(
+            links
+                .household
+                .as_ref()
+                .map(|(_, relation)| relation.as_str()),
+        )
+        .bind(links.house_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
 impl Db {
     /// Inserts residents with their household and house in one transaction: all or none.
-    /// Returns their ids, in order.
-    /// A household number not stored yet is created at its first member's house and grid.
-    /// One statement per row: imports of base data are a grid's or a street's, not the bulk
-    /// loads [`insert_resident_rows`] is for.
+    /// Returns their ids, in order (see [`insert_linked_rows`]).
     pub async fn insert_linked_residents(
         &self,
         residents: &[(NewResident, ResidentLinks)],
     ) -> sqlx::Result<Vec<i64>> {
         let mut tx = self.begin_write().await?;
-        let now = now_ms();
-        let mut ids = Vec::with_capacity(residents.len());
-        let mut households: BTreeMap<String, i64> = BTreeMap::new();
-        for (resident, links) in residents {
-            let household = match &links.household {
-                None => None,
-                Some((number, _)) => Some(match households.get(number) {
-                    Some(id) => *id,
-                    None => {
-                        let id =
-                            household_id(&mut tx, number, links.house_id, &resident.grid_code, now)
-                                .await?;
-                        households.insert(number.clone(), id);
-                        id
-                    }
-                }),
-            };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO residents (name, gender, birth_date, id_number, phone, \
-                 population_type, grid_code, tags, created_at, updated_at, household_id, \
-                 household_relation, house_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING id",
-            )
-            .bind(&resident.name)
-            .bind(gender_name(resident.gender))
-            .bind(resident.birth_date.to_string())
-            .bind(resident.id_number.as_str())
-            .bind(resident.phone.as_deref())
-            .bind(resident.population_type.name())
-            .bind(&resident.grid_code)
-            .bind(serde_json::Value::from(resident.tags.clone()).to_string())
-            .bind(now)
-            .bind(household)
-            .bind(
-                links
-                    .household
-                    .as_ref()
-                    .map(|(_, relation)| relation.as_str()),
-            )
-            .bind(links.house_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            ids.push(id);
-        }
+        let ids = insert_linked_rows(&mut tx, residents, now_ms()).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -295,9 +362,10 @@ impl Db {
         // only a filter, and PostgreSQL read every row of the scope before the cursor: a
         // page cost grew with its depth (22 ms p99 in a community of 12 000, BENCHMARKS.md).
         // SQLite seeks best with the row value written first (p99 2.0 ms against 3.9 ms).
+        let living = query.living.condition();
         let sql = format!(
             "SELECT {COLUMNS} FROM residents WHERE (grid_code, id) > ($3, $4) \
-             AND grid_code >= $1 AND grid_code < $2 \
+             AND grid_code >= $1 AND grid_code < $2 AND {living} \
              AND ($5 IS NULL OR population_type = $5) \
              AND ($6 IS NULL OR birth_date <= $6) AND ($7 IS NULL OR birth_date > $7) \
              AND ($8 IS NULL OR tags LIKE $8) \
@@ -322,21 +390,23 @@ impl Db {
     /// ignored): the same conditions as [`Db::query_residents`], counted by the database.
     pub async fn count_residents(&self, query: &ResidentQuery<'_>) -> sqlx::Result<i64> {
         let tag_pattern = query.tag.map(|tag| format!("%\"{tag}\"%"));
-        sqlx::query_scalar(
+        let living = query.living.condition();
+        let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM residents \
-             WHERE grid_code >= $1 AND grid_code < $2 \
+             WHERE grid_code >= $1 AND grid_code < $2 AND {living} \
              AND ($3 IS NULL OR population_type = $3) \
              AND ($4 IS NULL OR birth_date <= $4) AND ($5 IS NULL OR birth_date > $5) \
-             AND ($6 IS NULL OR tags LIKE $6)",
-        )
-        .bind(query.unit_code)
-        .bind(subtree_end(query.unit_code))
-        .bind(query.population_type)
-        .bind(query.born_on_or_before.as_deref())
-        .bind(query.born_after.as_deref())
-        .bind(tag_pattern)
-        .fetch_one(self.pool())
-        .await
+             AND ($6 IS NULL OR tags LIKE $6)"
+        );
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(query.unit_code)
+            .bind(subtree_end(query.unit_code))
+            .bind(query.population_type)
+            .bind(query.born_on_or_before.as_deref())
+            .bind(query.born_after.as_deref())
+            .bind(tag_pattern)
+            .fetch_one(self.pool())
+            .await
     }
 
     /// Replaces a resident's tags.

@@ -91,7 +91,8 @@ impl Db {
     /// Residents of the subtree of `unit_code` by population type.
     pub async fn resident_counts_by_type(&self, unit_code: &str) -> sqlx::Result<Vec<Count>> {
         let sql = "SELECT population_type AS k, CAST(COUNT(*) AS BIGINT) AS n FROM residents \
-                   WHERE grid_code >= $1 AND grid_code < $2 GROUP BY population_type \
+                   WHERE grid_code >= $1 AND grid_code < $2 AND closed_at IS NULL \
+                   GROUP BY population_type \
                    ORDER BY population_type"
             .to_owned();
         self.counts(sql, unit_code, None).await
@@ -110,6 +111,7 @@ impl Db {
     pub async fn special_population_counts(&self, unit_code: &str) -> sqlx::Result<Vec<Count>> {
         let sql = "SELECT category AS k, CAST(COUNT(*) AS BIGINT) AS n \
                    FROM special_populations WHERE grid_code >= $1 AND grid_code < $2 \
+                   AND closed_at IS NULL \
                    GROUP BY category ORDER BY category"
             .to_owned();
         self.counts(sql, unit_code, None).await

@@ -65,10 +65,13 @@ impl Db {
         })
     }
 
-    /// A user and their password hash, by sign-in name.
+    /// A person's account and their password hash, by sign-in name. Service accounts are
+    /// not found here: nobody signs in as one, grants one more roles or names one
+    /// responsible for anything.
     pub async fn user_for_sign_in(&self, username: &str) -> sqlx::Result<Option<(User, String)>> {
         let row = sqlx::query(
-            "SELECT id, username, display_name, password_hash FROM users WHERE username = $1",
+            "SELECT id, username, display_name, password_hash FROM users \
+             WHERE username = $1 AND kind = 'person'",
         )
         .bind(username)
         .fetch_optional(self.pool())
@@ -149,35 +152,16 @@ impl Db {
         Ok(())
     }
 
-    /// The user of an unexpired session.
-    pub async fn session_user(&self, token_digest: &str) -> sqlx::Result<Option<User>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.username, u.display_name FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1 AND s.expires_at > $2",
-        )
-        .bind(token_digest)
-        .bind(now_ms())
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|row| {
-            Ok(User {
-                id: row.try_get("id")?,
-                username: row.try_get("username")?,
-                display_name: row.try_get("display_name")?,
-            })
-        })
-        .transpose()
-    }
-
     /// The user of an unexpired session with the resident record their account is linked
-    /// to (and its grid), if any: what a plugin page needs to know of its caller, in one
-    /// query, since every signed-in plugin request asks.
+    /// to (and its grid), if any, and whether the account is a service account's: what a
+    /// request needs to know of its caller, in one query, since every signed-in request
+    /// asks.
     pub async fn session_visitor(
         &self,
         token_digest: &str,
-    ) -> sqlx::Result<Option<(User, Option<(i64, String)>)>> {
+    ) -> sqlx::Result<Option<(User, Option<(i64, String)>, bool)>> {
         let row = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, r.id AS resident_id, r.grid_code \
+            "SELECT u.id, u.username, u.display_name, u.kind, r.id AS resident_id, r.grid_code \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              LEFT JOIN residents r ON r.id = u.resident_id \
              WHERE s.token_digest = $1 AND s.expires_at > $2",
@@ -194,7 +178,8 @@ impl Db {
             };
             let resident_id: Option<i64> = row.try_get("resident_id")?;
             let grid: Option<String> = row.try_get("grid_code")?;
-            Ok((user, resident_id.zip(grid)))
+            let kind: String = row.try_get("kind")?;
+            Ok((user, resident_id.zip(grid), kind == "service"))
         })
         .transpose()
     }

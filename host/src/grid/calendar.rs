@@ -184,6 +184,30 @@ pub fn today_in_china() -> Date {
         .date()
 }
 
+/// A day written `YYYY-MM-DD` exactly (four, two and two digits), white space around it
+/// allowed: what forms, files and the API all take.
+pub fn parse_day(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape {
+        return None;
+    }
+    Date::strptime("%Y-%m-%d", text).ok()
+}
+
+/// The date in China Standard Time of the instant `ms` (milliseconds since the epoch);
+/// `None` outside the range dates are kept for.
+pub fn day_in_china(ms: i64) -> Option<Date> {
+    jiff::Timestamp::from_millisecond(ms).ok().map(|at| {
+        at.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .date()
+    })
+}
+
 fn is_weekend(date: Date) -> bool {
     matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
 }

@@ -8,7 +8,7 @@ use super::unit_import::RowProblem;
 pub const MAX_ADDRESS_CHARS: usize = 200;
 
 /// What a house is used for.
-const USAGES: [(&str, &str); 5] = [
+pub const USAGES: [(&str, &str); 5] = [
     ("residential", "自住"),
     ("rental", "出租"),
     ("commercial", "商用"),

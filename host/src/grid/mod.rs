@@ -5,11 +5,13 @@
 //! These are pure functions with no storage; the tables and APIs that use them build on
 //! this module.
 
+pub mod address;
 pub mod calendar;
 pub mod custom_fields;
 pub mod grid_locator;
 pub mod house;
 pub mod id_number;
+pub mod import_table;
 pub mod masking;
 pub mod organization;
 pub mod photo;

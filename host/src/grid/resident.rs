@@ -121,8 +121,9 @@ pub fn validate_resident(
             problem: text,
         });
     };
+    // At most 50 characters as given, at least one besides spaces; kept trimmed.
     let name = fields.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
+    if name.is_empty() || fields.name.chars().count() > 50 {
         problem("name", "expected 1 to 50 characters".into());
     }
     let gender = parse_gender(fields.gender.trim());
@@ -132,7 +133,7 @@ pub fn validate_resident(
             format!("`{}`: expected 男 or 女 (male or female)", fields.gender),
         );
     }
-    let birth_date = Date::strptime("%Y-%m-%d", fields.birth_date.trim()).ok();
+    let birth_date = super::calendar::parse_day(fields.birth_date);
     if birth_date.is_none() {
         problem(
             "birth_date",

@@ -6,8 +6,9 @@
 
 use crate::auth::Role;
 
-/// Where an event stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an event stands. Serialized by its name (`reported`, `accepted` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum EventState {
     /// 上报.
     Reported,

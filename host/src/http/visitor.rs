@@ -56,6 +56,10 @@ impl FromRequestParts<AppState> for Visitor {
         let found = sessions::person_of(state.db(), &token)
             .await
             .map_err(|e| PageError::Internal(anyhow::anyhow!("session look-up: {e}")))?;
-        Ok(found.map_or(Self::Anonymous, Self::SignedIn))
+        // A service account's token is a machine credential for the JSON API: pages treat
+        // it as no session at all.
+        Ok(found
+            .filter(|signed_in| !signed_in.service)
+            .map_or(Self::Anonymous, Self::SignedIn))
     }
 }

@@ -1,6 +1,8 @@
-//! Granting a role at a unit: never above the granter's own rank there, never outside their
-//! subtree (`auth::Grants::may_grant` holds the two rules); audited `grant.added`. The JSON
-//! API (`POST /api/grants`) and the admin console's user page both come here.
+//! Granting a role at a unit, and taking it back: never above the granter's own rank there,
+//! never outside their subtree (`auth::Grants::may_grant` holds the two rules); audited
+//! `grant.added` and `grant.revoked`. A revoked grant stops working at the holder's next
+//! request, since every request reads the grants afresh. The JSON API (`POST` and `DELETE
+//! /api/grants`) and the admin console's user page both come here.
 
 use serde_json::json;
 
@@ -45,6 +47,49 @@ pub async fn grant_role(
     db.audit(AuditEntry {
         actor: &actor,
         action: "grant.added",
+        subject: &format!("user:{}", user.username),
+        unit_code: Some(unit),
+        detail: json!({ "role": role.name() }),
+    })
+    .await?;
+    Ok(())
+}
+
+/// Takes `role` (its name) at `unit` back from `username` on behalf of `admin`, under the
+/// same rule as granting it. Nobody revokes their own grants (no admin locks themselves
+/// out); a grant not held is `NotFound`.
+pub async fn revoke_role(
+    db: &Db,
+    admin: &Person,
+    username: &str,
+    role: &str,
+    unit: &str,
+) -> RuleResult<()> {
+    let role: Role = role
+        .parse()
+        .map_err(|problem: String| RuleError::invalid("role", problem))?;
+    admin
+        .grants
+        .may_grant(role, unit)
+        .map_err(|e| RuleError::Forbidden(e.to_string()))?;
+    let not_held = || {
+        RuleError::NotFound(format!(
+            "grant of {} at {unit} to `{username}`",
+            role.name()
+        ))
+    };
+    let (user, _) = db.user_for_sign_in(username).await?.ok_or_else(not_held)?;
+    if user.id == admin.user.id {
+        return Err(RuleError::Conflict(
+            "you cannot revoke your own grants; another admin can".into(),
+        ));
+    }
+    if !db.remove_grant(user.id, role, unit).await? {
+        return Err(not_held());
+    }
+    db.audit(AuditEntry {
+        actor: &admin.actor_name(),
+        action: "grant.revoked",
         subject: &format!("user:{}", user.username),
         unit_code: Some(unit),
         detail: json!({ "role": role.name() }),

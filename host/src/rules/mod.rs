@@ -14,18 +14,17 @@
 //! rendering answers (the doors), SQL (`db/`), pure domain values and checks that need no
 //! actor (`grid/`), passwords, tokens and roles themselves (`auth/`).
 
+pub mod accounts;
 pub mod actor;
 pub mod audit_log;
+pub mod base_data;
 pub mod error;
 pub mod events;
 pub mod grants;
-pub mod houses;
+pub mod hook_deliveries;
 pub mod inbox;
-pub mod organizations;
 pub mod paging;
-pub mod residents;
 pub mod sessions;
-pub mod special_populations;
 pub mod stats;
 pub mod text;
 pub mod units;

@@ -57,6 +57,9 @@ pub struct SessionPerson {
     pub token_digest: String,
     /// Their own resident record and its grid, when the account is linked to one.
     pub resident: Option<(i64, String)>,
+    /// Whether this is a department's service account (a machine credential for the JSON
+    /// API, every use audited), not a person.
+    pub service: bool,
 }
 
 /// `username` as sign-in keys it: trimmed, at most [`MAX_USERNAME_CHARS`] characters.
@@ -137,7 +140,7 @@ async fn open_for(db: &Db, user: User) -> RuleResult<Opened> {
 /// an unknown or expired one.
 pub async fn person_of(db: &Db, token: &str) -> RuleResult<Option<SessionPerson>> {
     let token_digest = token::digest(token);
-    let Some((user, resident)) = db.session_visitor(&token_digest).await? else {
+    let Some((user, resident, service)) = db.session_visitor(&token_digest).await? else {
         return Ok(None);
     };
     let grants = db.grants_of(user.id).await?;
@@ -145,6 +148,7 @@ pub async fn person_of(db: &Db, token: &str) -> RuleResult<Option<SessionPerson>
         person: Person { user, grants },
         token_digest,
         resident,
+        service,
     }))
 }
 

@@ -10,6 +10,8 @@ use crate::db::stats::{Count, EventGrouping};
 use crate::db::{Db, now_ms};
 use crate::grid::unit_code::{child_level, level_of};
 use crate::rules::actor::Person;
+use crate::rules::base_data::verification::{self, GridRate};
+use crate::rules::base_data::visits;
 use crate::rules::error::{RuleError, RuleResult};
 
 /// The longest unit code (a grid's).
@@ -49,6 +51,12 @@ pub struct UnitStats {
     pub houses_by_usage: Vec<Count>,
     /// Special-population records by category.
     pub special_populations_by_category: Vec<Count>,
+    /// Overdue visits of special-population records by child unit.
+    pub overdue_visits_by_child_unit: Vec<Count>,
+    /// The unit's 关联核录 rate, all its grids together.
+    pub verification: GridRate,
+    /// The rate of each child unit (grids by their whole code), by code.
+    pub verification_by_child_unit: Vec<GridRate>,
 }
 
 /// `Ok` with the unit's level if `person` may see its statistics.
@@ -86,7 +94,33 @@ pub fn trend_start() -> i64 {
 /// Every aggregate of `unit`, for `person`.
 pub async fn of_unit(db: &Db, person: &Person, unit: &str) -> RuleResult<UnitStats> {
     let level = may_see(person, unit)?;
+    let (verification, grids) = verification::rates(db, unit).await?;
+    let child_len = child_code_len(level).unwrap_or(MAX_UNIT_CODE_LEN);
+    let mut children: Vec<String> = grids
+        .iter()
+        .map(|g| g.grid_code[..child_len.min(g.grid_code.len())].to_owned())
+        .collect();
+    children.dedup();
+    let verification_by_child_unit = children
+        .iter()
+        .map(|child| {
+            GridRate::sum(
+                child,
+                grids
+                    .iter()
+                    .filter(|g| g.grid_code.starts_with(child.as_str())),
+            )
+        })
+        .collect();
+    let overdue_visits_by_child_unit = visits::counts_by_child_unit(db, unit, level)
+        .await?
+        .into_iter()
+        .map(|(key, count)| Count { key, count })
+        .collect();
     Ok(UnitStats {
+        overdue_visits_by_child_unit,
+        verification,
+        verification_by_child_unit,
         level,
         events_by_category: event_counts(db, unit, EventGrouping::Category, None).await?,
         events_by_state: event_counts(db, unit, EventGrouping::State, None).await?,

@@ -99,3 +99,22 @@ pub async fn import(db: &Db, person: &Person, file: UnitFile<'_>) -> RuleResult<
         counts,
     })
 }
+
+/// The grids whose base data `person` keeps (in the subtrees of their grid-worker and
+/// unit-admin grants), by code, at most `limit`: what a form offers to move a resident
+/// or place a house in.
+pub async fn grids_kept(db: &Db, person: &Person, limit: usize) -> RuleResult<Vec<StoredUnit>> {
+    let mut grids: Vec<StoredUnit> = Vec::new();
+    for unit in person.units_with(&crate::auth::BASE_DATA_ROLES) {
+        for found in db.unit_subtree(&unit).await? {
+            if found.level == "grid" && !grids.iter().any(|g| g.code == found.code) {
+                grids.push(found);
+            }
+            if grids.len() >= limit {
+                return Ok(grids);
+            }
+        }
+    }
+    grids.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(grids)
+}

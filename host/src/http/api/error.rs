@@ -40,7 +40,9 @@ impl ApiError {
         match self {
             Self::Unauthorized => "unauthorized",
             Self::Rule(rule) => match rule {
-                RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => "invalid",
+                RuleError::Invalid { .. }
+                | RuleError::InvalidAttribute { .. }
+                | RuleError::InvalidFields(_) => "invalid",
                 RuleError::BadCredentials => "bad_credentials",
                 RuleError::Forbidden(_) => "forbidden",
                 RuleError::Conflict(_) => "conflict",
@@ -63,9 +65,9 @@ impl ApiError {
     /// HTTP statuses (the JSON API, the registry API, Open311).
     pub fn status_of(rule: &RuleError) -> StatusCode {
         match rule {
-            RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => {
-                StatusCode::BAD_REQUEST
-            }
+            RuleError::Invalid { .. }
+            | RuleError::InvalidAttribute { .. }
+            | RuleError::InvalidFields(_) => StatusCode::BAD_REQUEST,
             RuleError::BadCredentials => StatusCode::UNAUTHORIZED,
             RuleError::Forbidden(_) => StatusCode::FORBIDDEN,
             RuleError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -78,17 +80,16 @@ impl ApiError {
     /// The field the error names, as the API spells it.
     fn field(&self) -> Option<String> {
         match self {
-            Self::Rule(RuleError::Invalid { field, .. }) => Some(field.to_string()),
-            Self::Rule(RuleError::InvalidAttribute { name, .. }) => {
-                Some(format!("attributes.{name}"))
-            }
-            _ => None,
+            Self::Rule(rule) => rule.first_field(),
+            Self::Unauthorized => None,
         }
     }
 }
 
-/// The body of every error the API answers.
+/// The body of every error the API answers: nothing but `error` (so the document tells it
+/// apart from a stale save's 409, which adds `current`).
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     /// What went wrong.
     pub error: ErrorDetail,
@@ -104,8 +105,24 @@ pub struct ErrorDetail {
     pub code: String,
     /// A sentence for people, naming the field and what was expected.
     pub message: String,
-    /// The offending field for `invalid`, else `null`.
+    /// The offending field for `invalid` (the first, when several are wrong), else `null`.
     pub field: Option<String>,
+    /// For `invalid` with several problems (a record checked as the import checks it, the
+    /// rows of a pushed file), each of them; otherwise left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ProblemJson>,
+}
+
+/// One of several problems of a request or a file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemJson {
+    /// The row of the file (from 1), for a problem of one row; else left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// The field.
+    pub field: String,
+    /// What is wrong and what was expected.
+    pub problem: String,
 }
 
 impl ErrorBody {
@@ -116,6 +133,7 @@ impl ErrorBody {
                 code: code.to_owned(),
                 message,
                 field,
+                problems: Vec::new(),
             },
         }
     }
@@ -127,7 +145,26 @@ impl IntoResponse for ApiError {
         if let Self::Rule(RuleError::Internal(error)) = &self {
             tracing::error!("API request failed: {error:#}");
         }
-        let body = ErrorBody::new(self.code(), self.to_string(), self.field());
+        let mut body = ErrorBody::new(self.code(), self.to_string(), self.field());
+        if let Self::Rule(RuleError::InvalidFields(problems)) = &self {
+            body.error.problems = problems
+                .iter()
+                .map(|p| ProblemJson {
+                    row: p.row,
+                    field: p.field.to_owned(),
+                    problem: p.problem.clone(),
+                })
+                .collect();
+            if problems.iter().any(|p| p.row.is_some()) {
+                // A file's problems can be thousands: the list says each, the message sums
+                // them up.
+                body.error.message = format!(
+                    "{} problem(s) in the file, nothing applied (see problems; skip_invalid \
+                     applies the good rows)",
+                    problems.len()
+                );
+            }
+        }
         (status, Json(body)).into_response()
     }
 }

@@ -3,11 +3,16 @@
 //! refused into the API's one error shape. Every route is registered with its OpenAPI
 //! description (`openapi`), and the registry's API joins them in one document.
 
+mod accounts;
 mod audit;
 mod error;
 mod events;
+mod history;
+mod households;
 mod houses;
+mod imports;
 mod inbox;
+mod media_type;
 mod notices;
 mod numbers;
 pub mod openapi;
@@ -16,6 +21,7 @@ mod paging;
 mod rejections;
 mod residents;
 pub mod responses;
+mod saved;
 pub mod schemas;
 mod session;
 mod special_populations;
@@ -38,9 +44,12 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::Root::openapi())
         .merge(session::router())
+        .merge(accounts::router())
         .merge(residents::router())
         .merge(units::router())
         .merge(houses::router())
+        .merge(imports::router())
+        .merge(households::router())
         .merge(organizations::router())
         .merge(special_populations::router())
         .merge(events::router())

@@ -31,6 +31,25 @@ pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Err
     }
 }
 
+/// Reads an optional `i64` as [`integer`] does; `null` (or nothing, with
+/// `#[serde(default)]`) is `None`.
+pub fn optional_integer<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "integer")] i64);
+    Ok(Option::<Whole>::deserialize(deserializer)?.map(|Whole(n)| n))
+}
+
+/// Reads a field of a change that may be left out (`None`: stays as it is), `null`
+/// (`Some(None)`: cleared) or a whole number (`Some(Some(n))`). Use with
+/// `#[serde(default)]`, which gives `None` for a field left out.
+pub fn present_integer<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<i64>>, D::Error> {
+    optional_integer(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -43,6 +62,21 @@ mod tests {
 
     fn id(json: &str) -> Result<i64, serde_json::Error> {
         serde_json::from_str::<Body>(json).map(|b| b.id)
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Change {
+        #[serde(default, deserialize_with = "super::present_integer")]
+        house_id: Option<Option<i64>>,
+    }
+
+    #[test]
+    fn a_change_tells_left_out_from_cleared() {
+        let read = |json: &str| serde_json::from_str::<Change>(json).map(|c| c.house_id);
+        assert_eq!(read("{}").expect("left out"), None);
+        assert_eq!(read(r#"{"house_id": null}"#).expect("cleared"), Some(None));
+        assert_eq!(read(r#"{"house_id": 3.0}"#).expect("set"), Some(Some(3)));
+        assert!(read(r#"{"house_id": "3"}"#).is_err());
     }
 
     #[test]

@@ -62,12 +62,14 @@ use crate::state::AppState;
         )
     ),
     tags(
-        (name = "session", description = "Signing in and out, who am I, granting roles."),
+        (name = "session", description = "Signing in and out, who am I, granting and revoking roles."),
+        (name = "accounts", description = "Users and departments' service accounts, for unit admins."),
         (name = "residents", description = "实有人口."),
         (name = "units", description = "The unit tree."),
         (name = "houses", description = "实有房屋 and 户."),
         (name = "organizations", description = "实有单位."),
-        (name = "special-populations", description = "特殊人群."),
+        (name = "special-populations", description = "特殊人群 and their visits (走访/帮教)."),
+        (name = "imports", description = "部门推送: department data pushed in and matched (关联核录)."),
         (name = "events", description = "事件 and their workflow."),
         (name = "stats", description = "Dashboard aggregates."),
         (name = "warnings", description = "风险预警 and unit inboxes."),

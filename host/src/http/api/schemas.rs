@@ -163,3 +163,200 @@ pub fn grid_code() -> Object {
         ))
         .build()
 }
+
+/// A string that is one of `names` with white space around it allowed (the rules trim
+/// such fields), or also `null` when `nullable`.
+fn padded_choice(names: &[&str], nullable: bool, description: &str) -> Object {
+    let choices: Vec<String> = names.iter().map(|n| regex_escape(n)).collect();
+    ObjectBuilder::new()
+        .schema_type(string_or_null(nullable))
+        .pattern(Some(format!(
+            "^[{WHITE_SPACE}]*({})[{WHITE_SPACE}]*$",
+            choices.join("|")
+        )))
+        .description(Some(description))
+        .build()
+}
+
+/// `text` with the characters a regular expression reads specially escaped.
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let special = "\\^$.|?*+()[]{}-".contains(c);
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect()
+}
+
+/// A string matching `body` with white space around it allowed.
+fn padded(body: &str, nullable: bool, description: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(string_or_null(nullable))
+        .pattern(Some(format!("^[{WHITE_SPACE}]*{body}[{WHITE_SPACE}]*$")))
+        .description(Some(description))
+        .build()
+}
+
+/// A gender.
+pub fn gender() -> Object {
+    padded_choice(
+        &["male", "female", "男", "女"],
+        false,
+        "`male` or `female` (男, 女); it must agree with the ID number.",
+    )
+}
+
+/// A population type.
+pub fn population_type() -> Object {
+    padded_choice(
+        &[
+            "registered",
+            "floating",
+            "left-behind",
+            "foreign",
+            "户籍",
+            "流动",
+            "留守",
+            "境外",
+        ],
+        false,
+        "`registered` (户籍), `floating` (流动), `left-behind` (留守) or `foreign` (境外).",
+    )
+}
+
+/// A day.
+pub fn day() -> Object {
+    padded("[0-9]{4}-[0-9]{2}-[0-9]{2}", false, "A day, `YYYY-MM-DD`.")
+}
+
+/// An ID number.
+pub fn id_number() -> Object {
+    padded(
+        "[0-9]{17}[0-9Xx]",
+        false,
+        "The GB 11643 ID number: 17 digits and a check character (`X` may be lower case); \
+         its birth date and gender must agree with the record's.",
+    )
+}
+
+/// A mobile number, or blank or `null` for none.
+pub fn mobile() -> Object {
+    padded(
+        "(1[0-9]{10})?",
+        true,
+        "An 11-digit mobile number starting with 1; blank or `null` for none.",
+    )
+}
+
+/// Why a record is closed.
+pub fn close_reason() -> Object {
+    padded_choice(
+        &["moved-out", "deceased", "迁出", "死亡"],
+        false,
+        "`moved-out` (迁出) or `deceased` (死亡).",
+    )
+}
+
+/// A unit's code, as a field of a body.
+pub fn unit_code() -> Object {
+    padded("[0-9]{2,18}", false, "A unit's code.")
+}
+
+/// The kind of a visit.
+pub fn visit_kind() -> Object {
+    padded_choice(
+        &["home", "phone", "talk", "上门", "电话", "约谈"],
+        false,
+        "`home` (上门), `phone` (电话) or `talk` (约谈).",
+    )
+}
+
+/// A household number.
+pub fn household_number() -> Object {
+    padded(
+        "[0-9A-Za-z-]{1,32}",
+        false,
+        "The household's registration number (户号): 1 to 32 letters, digits or `-`.",
+    )
+}
+
+/// A house's usage.
+pub fn usage() -> Object {
+    padded_choice(
+        &[
+            "residential",
+            "rental",
+            "commercial",
+            "vacant",
+            "public",
+            "自住",
+            "出租",
+            "商用",
+            "空置",
+            "公共",
+        ],
+        false,
+        "What the house is used for.",
+    )
+}
+
+/// A person's username.
+pub fn username() -> Object {
+    padded(
+        "[a-z0-9._-]{1,64}",
+        false,
+        "1 to 64 characters of a-z, 0-9, `.`, `_`, `-`.",
+    )
+}
+
+/// A service account's username.
+pub fn service_username() -> Object {
+    padded(
+        "svc-[a-z0-9._-]{0,60}",
+        false,
+        "`svc-` and up to 60 characters of a-z, 0-9, `.`, `_`, `-`.",
+    )
+}
+
+/// A service account's role.
+pub fn service_role() -> Object {
+    one_of(
+        ["department-staff", "grid-worker"],
+        "The role of the account's one grant.",
+    )
+}
+
+/// A password.
+pub fn password() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(crate::auth::password::MIN_PASSWORD_CHARS))
+        .description(Some("At least 8 characters."))
+        .build()
+}
+
+/// The tags of a resident.
+pub fn tags() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(crate::rules::base_data::residents::MAX_TAG_CHARS))
+                .pattern(Some("^[^|]*$")),
+        )
+        .max_items(Some(crate::rules::base_data::residents::MAX_TAGS))
+        .description(Some(
+            "At most 20 tags of at most 32 characters, without `|`; blank ones are dropped.",
+        ))
+        .build()
+}
+
+text_fields! {
+    resident_name(false): 1 to 50, "1 to 50 characters besides spaces; kept trimmed.";
+    household_relation(false): 1 to 16, "The relation to the head of the household (`户主` or `head` for the head): 1 to 16 characters.";
+    search_text(false): 1 to 100, "What to look for: 1 to 100 characters besides spaces.";
+    visit_content(false): 2 to 2000, "What was done and found: 2 to 2000 characters.";
+    close_record_reason(false): 2 to 200, "Why the record is closed: 2 to 200 characters.";
+    display_name(false): 1 to 50, "The name pages show: 1 to 50 characters.";
+    responsible(true): 0 to 64, "The responsible grid worker's username; blank or `null` for none.";
+}

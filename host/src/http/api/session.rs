@@ -1,5 +1,5 @@
-//! Signing in and out (`/api/session`), who am I (`/api/me`) and granting roles
-//! (`/api/grants`); the rules are `rules::sessions` and `rules::grants`.
+//! Signing in and out (`/api/session`), who am I (`/api/me`) and granting and revoking
+//! roles (`/api/grants`); the rules are `rules::sessions` and `rules::grants`.
 
 use axum::Json;
 use axum::extract::State;
@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::ApiError;
-use super::responses::{Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized};
+use super::responses::{Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized};
 use super::schemas;
 use super::user::ApiUser;
 use crate::http::credentials::{CLEARED_COOKIE, session_cookie};
@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in, sign_out))
         .routes(routes!(me))
-        .routes(routes!(grant))
+        .routes(routes!(grant, revoke))
 }
 
 /// A username and password.
@@ -212,4 +212,39 @@ async fn grant(
     )
     .await?;
     Ok(StatusCode::CREATED)
+}
+
+/// Revoke a role
+///
+/// Under the same rule as granting it: unit admins, never above their own rank at the
+/// unit, never outside their subtree, never their own grants (409). The grant stops working
+/// at the holder's next request. Audited `grant.revoked`. A grant not held is a 404.
+#[utoipa::path(
+    delete,
+    path = "/api/grants",
+    tag = "session",
+    operation_id = "revokeRole",
+    request_body = GrantRequest,
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn revoke(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Json(body): Json<GrantRequest>,
+) -> Result<StatusCode, ApiError> {
+    grants::revoke_role(
+        state.db(),
+        user.person(),
+        &body.username,
+        &body.role,
+        &body.unit,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,8 +1,10 @@
-//! 特殊人群 over the JSON API (`rules::special_populations`): a unit's records, every read
-//! audited, and registering a resident under a category.
+//! 特殊人群 over the JSON API (`rules::base_data::special_populations`, `visits`): a unit's
+//! records, every read audited; registering a resident under a category; one record with
+//! its history, changed or closed (解除) at the version read; its visits (走访/帮教) and the
+//! unit's overdue visits.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,16 +13,26 @@ use utoipa_axum::routes;
 
 use super::error::ApiError;
 use super::events::Created;
+use super::history::{History, HistoryEntry};
+use super::numbers;
 use super::responses::{Conflict, Forbidden, Invalid, NotFound};
+use super::saved::{ConflictBody, SaveAnswer};
 use super::schemas;
 use super::user::ApiUser;
+use crate::db::special_populations::{StoredSpecialPopulation, Visit};
 use crate::grid::special_population::category_zh;
-use crate::rules::special_populations::{self, NewRecord};
+use crate::rules::base_data::special_populations::{self, Edit, NewRecord};
+use crate::rules::base_data::visits::{self, NewVisit, kind_zh};
 use crate::state::AppState;
 
 /// The routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, register))
+    OpenApiRouter::new()
+        .routes(routes!(list, register))
+        .routes(routes!(overdue))
+        .routes(routes!(read, edit))
+        .routes(routes!(close))
+        .routes(routes!(visits, record_visit))
 }
 
 /// A page of a unit's records, optionally of one category.
@@ -63,6 +75,32 @@ pub struct RecordJson {
     pub grid_code: String,
     /// A note.
     pub note: String,
+    /// The version: a change names the one it read.
+    pub version: i64,
+    /// The day of the latest visit, if any.
+    #[schema(format = Date)]
+    pub last_visited_on: Option<String>,
+    /// Why the record was closed (解除); `null` while it is open.
+    pub closed_reason: Option<String>,
+}
+
+impl From<StoredSpecialPopulation> for RecordJson {
+    fn from(r: StoredSpecialPopulation) -> Self {
+        Self {
+            category_zh: category_zh(&r.category).to_owned(),
+            id: r.id,
+            resident_id: r.resident_id,
+            resident_name: r.resident_name,
+            category: r.category,
+            control_level: r.control_level,
+            responsible: r.responsible,
+            grid_code: r.grid_code,
+            note: r.note,
+            version: r.version,
+            last_visited_on: r.last_visited_on,
+            closed_reason: r.closed.map(|(_, reason)| reason),
+        }
+    }
 }
 
 /// A page of records.
@@ -105,20 +143,7 @@ async fn list(
     )
     .await?;
     Ok(Json(RecordPage {
-        special_populations: rows
-            .into_iter()
-            .map(|r| RecordJson {
-                category_zh: category_zh(&r.category).to_owned(),
-                id: r.id,
-                resident_id: r.resident_id,
-                resident_name: r.resident_name,
-                category: r.category,
-                control_level: r.control_level,
-                responsible: r.responsible,
-                grid_code: r.grid_code,
-                note: r.note,
-            })
-            .collect(),
+        special_populations: rows.into_iter().map(RecordJson::from).collect(),
         next,
     }))
 }
@@ -182,4 +207,328 @@ async fn register(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// A record with its history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordDetail {
+    /// The record.
+    pub record: RecordJson,
+    /// Its changes and visits recorded, newest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// Read a special-population record
+///
+/// Grid workers and unit admins over its grid (anyone else gets a 404); open or closed.
+/// Audited `special_population.read`.
+#[utoipa::path(
+    get,
+    path = "/api/special-populations/{id}",
+    tag = "special-populations",
+    operation_id = "readSpecialPopulation",
+    params(("id" = i64, Path, description = "The record's id.")),
+    responses(
+        (status = 200, description = "The record.", body = RecordDetail),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn read(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<RecordDetail>, ApiError> {
+    let (record, rows) = special_populations::get(state.db(), user.person(), id).await?;
+    Ok(Json(RecordDetail {
+        record: record.into(),
+        history: History::of(rows).history,
+    }))
+}
+
+/// A record's changeable fields, at the version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordChange {
+    /// The `version` read.
+    #[serde(deserialize_with = "numbers::integer")]
+    pub version: i64,
+    /// The control level.
+    #[schema(schema_with = schemas::control_level)]
+    pub control_level: String,
+    /// The responsible grid worker's username (a grid worker of the record's grid); blank
+    /// or `null` for none.
+    #[serde(default)]
+    #[schema(schema_with = schemas::responsible)]
+    pub responsible: Option<String>,
+    /// A note: at most 500 characters.
+    #[serde(default)]
+    #[schema(schema_with = schemas::record_note)]
+    pub note: String,
+}
+
+/// Change a special-population record
+///
+/// Its control level (which sets how often it is visited), responsible worker and note. A
+/// stale `version` is a 409 with the record as it stands; a closed record a 409. Audited
+/// `special_population.updated` with the fields changed.
+#[utoipa::path(
+    patch,
+    path = "/api/special-populations/{id}",
+    tag = "special-populations",
+    operation_id = "editSpecialPopulation",
+    params(("id" = i64, Path, description = "The record's id.")),
+    request_body = RecordChange,
+    responses(
+        (status = 200, description = "Saved.", body = RecordJson),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Changed by someone else first, or closed.", body = ConflictBody<RecordJson>),
+    )
+)]
+async fn edit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<RecordChange>,
+) -> Result<SaveAnswer<RecordJson>, ApiError> {
+    let edit = Edit {
+        version: body.version,
+        control_level: body.control_level,
+        responsible: body.responsible.unwrap_or_default(),
+        note: body.note,
+    };
+    let saved = special_populations::edit(state.db(), user.person(), id, &edit).await?;
+    Ok(SaveAnswer::of(saved))
+}
+
+/// Why a record is closed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordClose {
+    /// The `version` read.
+    #[serde(deserialize_with = "numbers::integer")]
+    pub version: i64,
+    /// Why (解除的原因): 2 to 200 characters.
+    #[schema(schema_with = schemas::close_record_reason)]
+    pub reason: String,
+}
+
+/// Close a special-population record
+///
+/// 解除: the record is kept, no longer listed, counted or due for visits. Audited
+/// `special_population.closed`.
+#[utoipa::path(
+    post,
+    path = "/api/special-populations/{id}/close",
+    tag = "special-populations",
+    operation_id = "closeSpecialPopulation",
+    params(("id" = i64, Path, description = "The record's id.")),
+    request_body = RecordClose,
+    responses(
+        (status = 200, description = "Closed.", body = RecordJson),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Changed by someone else first, or closed already.", body = ConflictBody<RecordJson>),
+    )
+)]
+async fn close(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<RecordClose>,
+) -> Result<SaveAnswer<RecordJson>, ApiError> {
+    let saved =
+        special_populations::close(state.db(), user.person(), id, body.version, &body.reason)
+            .await?;
+    Ok(SaveAnswer::of(saved))
+}
+
+/// A visit (走访/帮教).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitJson {
+    /// Its id.
+    pub id: i64,
+    /// The day.
+    #[schema(format = Date)]
+    pub visited_on: String,
+    /// `home` (上门), `phone` (电话) or `talk` (约谈).
+    pub kind: String,
+    /// Its Chinese name.
+    pub kind_zh: String,
+    /// What was done and found.
+    pub content: String,
+    /// Who visited (`user:NAME`).
+    pub visitor: String,
+}
+
+impl From<Visit> for VisitJson {
+    fn from(v: Visit) -> Self {
+        Self {
+            id: v.id,
+            kind_zh: kind_zh(&v.kind).to_owned(),
+            visited_on: v.visited_on,
+            kind: v.kind,
+            content: v.content,
+            visitor: v.visitor,
+        }
+    }
+}
+
+/// A record's visits.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Visits {
+    /// Latest first.
+    pub visits: Vec<VisitJson>,
+}
+
+/// List a record's visits
+///
+/// Grid workers and unit admins over its grid; latest first.
+#[utoipa::path(
+    get,
+    path = "/api/special-populations/{id}/visits",
+    tag = "special-populations",
+    operation_id = "listVisits",
+    params(("id" = i64, Path, description = "The record's id.")),
+    responses(
+        (status = 200, description = "The visits.", body = Visits),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn visits(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Visits>, ApiError> {
+    let rows = visits::of(state.db(), user.person(), id).await?;
+    Ok(Json(Visits {
+        visits: rows.into_iter().map(VisitJson::from).collect(),
+    }))
+}
+
+/// A visit to record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVisitJson {
+    /// The day: not after today, not before the record was registered.
+    #[schema(schema_with = schemas::day)]
+    pub visited_on: String,
+    /// How.
+    #[schema(schema_with = schemas::visit_kind)]
+    pub kind: String,
+    /// What was done and found.
+    #[schema(schema_with = schemas::visit_content)]
+    pub content: String,
+}
+
+/// Record a visit
+///
+/// Grid workers and unit admins over the record's grid; the visitor is the caller. The
+/// record's next visit falls due its control level's interval after this one. Audited
+/// `special_population.visited`.
+#[utoipa::path(
+    post,
+    path = "/api/special-populations/{id}/visits",
+    tag = "special-populations",
+    operation_id = "recordVisit",
+    params(("id" = i64, Path, description = "The record's id.")),
+    request_body = NewVisitJson,
+    responses(
+        (status = 201, description = "Recorded.", body = VisitJson),
+        (status = 400, response = Invalid),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn record_visit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<NewVisitJson>,
+) -> Result<(StatusCode, Json<VisitJson>), ApiError> {
+    let visit = visits::record(
+        state.db(),
+        user.person(),
+        id,
+        &NewVisit {
+            visited_on: body.visited_on,
+            kind: body.kind,
+            content: body.content,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(visit.into())))
+}
+
+/// The unit whose overdue visits are listed.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OverdueQuery {
+    /// The unit's code: its whole subtree.
+    #[param(pattern = r"^[0-9]{2,18}$", example = "420202001")]
+    pub unit: String,
+}
+
+/// An overdue record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverdueJson {
+    /// The record.
+    pub record: RecordJson,
+    /// When its visit was due.
+    #[schema(format = Date)]
+    pub due_on: String,
+    /// Days past that.
+    pub days_overdue: i64,
+}
+
+/// A unit's overdue visits.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverdueList {
+    /// Most overdue first.
+    pub overdue: Vec<OverdueJson>,
+    /// Each control level's interval in days (`{"1": 7, …}`).
+    #[schema(value_type = Object)]
+    pub intervals: serde_json::Map<String, serde_json::Value>,
+}
+
+/// List a unit's overdue visits
+///
+/// The open records whose last visit (or, before any, their registration) is older than
+/// their control level's interval. Grid workers and unit admins over the unit (leaders see
+/// counts in `/api/stats`); audited `special_populations.read`.
+#[utoipa::path(
+    get,
+    path = "/api/special-populations/overdue",
+    tag = "special-populations",
+    operation_id = "listOverdueVisits",
+    params(OverdueQuery),
+    responses(
+        (status = 200, description = "The overdue records.", body = OverdueList),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
+async fn overdue(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(query): Query<OverdueQuery>,
+) -> Result<Json<OverdueList>, ApiError> {
+    let rows = visits::overdue(state.db(), user.person(), &query.unit).await?;
+    let intervals = visits::intervals(state.db())
+        .await?
+        .into_iter()
+        .map(|(level, days)| (level, serde_json::Value::from(days)))
+        .collect();
+    Ok(Json(OverdueList {
+        overdue: rows
+            .into_iter()
+            .map(|o| OverdueJson {
+                record: o.record.into(),
+                due_on: o.due_on.to_string(),
+                days_overdue: o.days_overdue,
+            })
+            .collect(),
+        intervals,
+    }))
 }

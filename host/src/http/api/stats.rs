@@ -15,6 +15,7 @@ use super::responses::{Forbidden, Invalid};
 use super::user::ApiUser;
 use crate::db::stats::Count;
 use crate::grid::small_cells::{SMALL_CELL_THRESHOLD, shown, suppresses};
+use crate::rules::base_data::verification::{GridRate, Rate, TARGET_PERCENT};
 use crate::rules::stats;
 use crate::state::AppState;
 
@@ -92,6 +93,70 @@ pub struct SpecialPopulationCounts {
     pub by_category: Vec<Cell>,
 }
 
+/// Overdue visits of special-population records counted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverdueVisitCounts {
+    /// By child unit (grids by their whole code).
+    pub by_child_unit: Vec<Cell>,
+}
+
+/// Verified records out of all: a 关联核录 rate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RateJson {
+    /// Records a department push has carried.
+    #[schema(value_type = CellCount)]
+    pub verified: Value,
+    /// All records.
+    #[schema(value_type = CellCount)]
+    pub total: Value,
+    /// `verified` of `total` in percent, one decimal; `null` without records.
+    pub percent: Option<f64>,
+    /// Whether `percent` reaches the target.
+    pub meets_target: bool,
+}
+
+fn rate_json(rate: Rate, level: Level) -> RateJson {
+    RateJson {
+        verified: shown(rate.verified, level),
+        total: shown(rate.total, level),
+        percent: rate.percent().map(|p| (p * 10.0).round() / 10.0),
+        meets_target: rate.meets_target(),
+    }
+}
+
+/// A unit's (or child unit's) 关联核录 rates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationJson {
+    /// The unit's code.
+    pub unit: String,
+    /// Living residents.
+    pub residents: RateJson,
+    /// Houses.
+    pub houses: RateJson,
+    /// Both together: what the target is about.
+    pub combined: RateJson,
+}
+
+fn verification_json(rate: &GridRate, level: Level) -> VerificationJson {
+    VerificationJson {
+        unit: rate.grid_code.clone(),
+        residents: rate_json(rate.residents, level),
+        houses: rate_json(rate.houses, level),
+        combined: rate_json(rate.combined(), level),
+    }
+}
+
+/// The 关联核录 rates of a unit against the seed's target.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationStats {
+    /// The target, in percent (80).
+    pub target_percent: f64,
+    /// The unit's own, all its grids together.
+    pub whole: VerificationJson,
+    /// Each child unit's (grids by their whole code).
+    pub by_child_unit: Vec<VerificationJson>,
+}
+
 /// A unit's aggregates.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Stats {
@@ -109,6 +174,10 @@ pub struct Stats {
     pub houses: HouseCounts,
     /// Special populations.
     pub special_populations: SpecialPopulationCounts,
+    /// Overdue visits.
+    pub overdue_visits: OverdueVisitCounts,
+    /// How much of the base data department data has confirmed (关联核录).
+    pub verification: VerificationStats,
 }
 
 fn cells(counts: Vec<Count>, level: Level) -> Vec<Cell> {
@@ -124,7 +193,8 @@ fn cells(counts: Vec<Count>, level: Level) -> Vec<Cell> {
 /// Read a unit's statistics
 ///
 /// Leaders and unit admins over the unit: events by category, state, child unit and day
-/// (30 days), residents by type, houses by usage and special populations by category.
+/// (30 days), residents by type, houses by usage, special populations by category,
+/// overdue visits by child unit, and the 关联核录 rate against the 80% target.
 #[utoipa::path(
     get,
     path = "/api/stats",
@@ -162,6 +232,18 @@ async fn read(
         },
         special_populations: SpecialPopulationCounts {
             by_category: cells(s.special_populations_by_category, level),
+        },
+        overdue_visits: OverdueVisitCounts {
+            by_child_unit: cells(s.overdue_visits_by_child_unit, level),
+        },
+        verification: VerificationStats {
+            target_percent: TARGET_PERCENT,
+            whole: verification_json(&s.verification, level),
+            by_child_unit: s
+                .verification_by_child_unit
+                .iter()
+                .map(|rate| verification_json(rate, level))
+                .collect(),
         },
         unit,
     }))

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::http::header::CONTENT_TYPE;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -143,15 +142,7 @@ async fn import(
     headers: HeaderMap,
     body: String,
 ) -> Result<Json<ImportedJson>, ApiError> {
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let content_type = super::media_type::of(&headers);
     let file = match content_type.as_str() {
         "text/csv" => UnitFile::Csv(&body),
         "application/geo+json" | "application/json" => UnitFile::GeoJson(&body),

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use super::error::Open311Error;
 use crate::http::credentials::bearer_token;
 use crate::rules::Person;
+use crate::rules::accounts;
 use crate::rules::sessions;
 use crate::state::AppState;
 
@@ -27,10 +28,15 @@ pub(super) async fn caller(
         ));
     };
     let found = sessions::person_of(state.db(), key).await?;
-    found.map(|signed_in| signed_in.person).ok_or_else(|| {
+    let signed_in = found.ok_or_else(|| {
         Open311Error::new(
             StatusCode::FORBIDDEN,
             "invalid api_key: the session has ended or never existed; sign in again",
         )
-    })
+    })?;
+    if signed_in.service {
+        accounts::record_service_use(state.db(), &signed_in.person, "open311", "/open311/v2")
+            .await?;
+    }
+    Ok(signed_in.person)
 }

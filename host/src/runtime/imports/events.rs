@@ -48,6 +48,7 @@ fn answer<T>(result: Result<T, RuleError>) -> Answer<T> {
         Err(RuleError::InvalidAttribute { name, problem }) => {
             PluginError::Invalid(format!("custom-fields.{name}: {problem}"))
         }
+        Err(error @ RuleError::InvalidFields(_)) => PluginError::Invalid(error.to_string()),
         Err(RuleError::Forbidden(why)) => PluginError::Denied(why),
         Err(RuleError::BadCredentials) => PluginError::Denied("not signed in".to_owned()),
         Err(RuleError::NotFound(what)) => PluginError::NotFound(format!("no {what} in scope")),

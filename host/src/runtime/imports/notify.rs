@@ -123,7 +123,10 @@ impl CallState {
             .await
             .map_err(host_fault)?;
         Ok(match found {
-            Some(r) if is_within(&r.grid_code, &self.installation.unit.code) => {
+            // A closed record (迁出, 死亡) receives nothing.
+            Some(r)
+                if r.closed.is_none() && is_within(&r.grid_code, &self.installation.unit.code) =>
+            {
                 Ok((r.id, r.grid_code))
             }
             _ => Err(not_found()),

@@ -9,7 +9,7 @@ use wangge_registry::Permission;
 
 use crate::db::Db;
 use crate::db::audit::AuditEntry;
-use crate::db::residents::{ResidentQuery, StoredResident, parse_cursor};
+use crate::db::residents::{Living, ResidentQuery, StoredResident, parse_cursor};
 use crate::grid::calendar::today_in_china;
 use crate::grid::masking::checked_unmask_reason;
 use crate::grid::small_cells::SMALL_CELL_THRESHOLD;
@@ -89,6 +89,9 @@ fn resident_query<'a>(
         tag: filter.tag.as_deref(),
         after: None,
         limit: 0,
+        // Plugins are offered living residents only: a closed record (迁出, 死亡) is kept
+        // for the platform, and its closing was delivered to them as `removed`.
+        living: Living::Only,
     })
 }
 
@@ -124,7 +127,11 @@ impl CallState {
             .await
             .map_err(host_fault)?;
         Ok(match found {
-            Some(r) if is_within(&r.grid_code, &self.installation.unit.code) => Ok(r),
+            Some(r)
+                if r.closed.is_none() && is_within(&r.grid_code, &self.installation.unit.code) =>
+            {
+                Ok(r)
+            }
             _ => Err(not_found()),
         })
     }

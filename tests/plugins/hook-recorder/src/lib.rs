@@ -1,5 +1,10 @@
 //! The `hook-recorder` test plugin: every hook call appends one line to its storage
 //! (`log/NNNNNN`), and `/` shows them all, one per line, oldest first.
+//!
+//! A resident tagged `hook-fault-once` makes its first `resident-changed` call trap (a
+//! fault the host retries), and one tagged `hook-fault-always` makes every call trap (a
+//! delivery the host gives up on): so a test sees retries from the outside. The attempts
+//! are counted in storage, which a trap does not undo.
 
 use wangge_sdk::prelude::*;
 use wangge_sdk::{ChangeKind, Timestamp};
@@ -30,6 +35,15 @@ impl Plugin for Recorder {
     }
 
     fn resident_changed(kind: ChangeKind, resident: Resident) -> Result<(), Error> {
+        let tagged = |tag: &str| resident.tags.iter().any(|t| t == tag);
+        if tagged("hook-fault-always") || tagged("hook-fault-once") {
+            let attempts = store::increment(&format!("attempts/{}", resident.id), 1)?;
+            let line = format!("attempt:{}:{attempts}", resident.name);
+            record(line)?;
+            if tagged("hook-fault-always") || attempts == 1 {
+                panic!("hook-recorder armed to fault for {}", resident.name);
+            }
+        }
         let kind = match kind {
             ChangeKind::Added => "added",
             ChangeKind::Updated => "updated",

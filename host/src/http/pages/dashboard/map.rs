@@ -163,6 +163,8 @@ mod tests {
             ),
             total: 3,
             open: 3,
+            overdue_visits: 0,
+            verification: None,
         }];
         let svg = svg(&children, Level::City).into_string();
         assert!(

@@ -21,6 +21,7 @@ use crate::grid::workflow::EventState;
 use crate::http::pages::frame::access::SignedIn;
 use crate::http::pages::frame::error::PageError;
 use crate::http::pages::frame::{Area, respond};
+use crate::rules::base_data::verification::{GridRate, Rate};
 use crate::rules::events::{self, Search, categories};
 use crate::rules::stats::{self, TREND_DAYS};
 use crate::rules::{Actor, RuleError};
@@ -46,6 +47,10 @@ pub(super) struct Child {
     pub total: i64,
     /// Open (not yet closed) events in its subtree.
     pub open: i64,
+    /// Special-population records of its subtree whose visit is overdue.
+    pub overdue_visits: i64,
+    /// Its 关联核录 rate, if it has records.
+    pub verification: Option<Rate>,
 }
 
 pub(super) async fn dashboard(
@@ -145,14 +150,20 @@ async fn render(
         .into_iter()
         .map(|c| (c.code, c.name))
         .collect();
-    let by_category = stats::event_counts(db, unit, EventGrouping::Category, None).await?;
-    let by_state = stats::event_counts(db, unit, EventGrouping::State, None).await?;
-    let by_day =
-        stats::event_counts(db, unit, EventGrouping::Day, Some(stats::trend_start())).await?;
-    let by_child: HashMap<String, i64> = stats::events_by_child_unit(db, unit, level)
-        .await?
-        .into_iter()
-        .map(|c| (c.key, c.count))
+    // One read of the unit's statistics, the same `GET /api/stats` answers with.
+    let unit_stats = stats::of_unit(db, signed_in.person(), unit).await?;
+    let by_category = &unit_stats.events_by_category;
+    let by_state = &unit_stats.events_by_state;
+    let by_day = &unit_stats.events_by_day;
+    let by_child: HashMap<&str, i64> = unit_stats
+        .events_by_child_unit
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    let overdue_by_child: HashMap<&str, i64> = unit_stats
+        .overdue_visits_by_child_unit
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
         .collect();
     let mut children = Vec::new();
     for u in db.unit_children(unit).await? {
@@ -163,8 +174,15 @@ async fn render(
             .filter(|c| EventState::parse(&c.key).is_some_and(EventState::is_open))
             .map(|c| c.count)
             .sum();
+        let rate = unit_stats
+            .verification_by_child_unit
+            .iter()
+            .find(|r| r.grid_code == u.code)
+            .map(GridRate::combined);
         children.push(Child {
-            total: by_child.get(&u.code).copied().unwrap_or(0),
+            total: by_child.get(u.code.as_str()).copied().unwrap_or(0),
+            overdue_visits: overdue_by_child.get(u.code.as_str()).copied().unwrap_or(0),
+            verification: rate,
             open,
             code: u.code,
             name: u.name,
@@ -196,8 +214,8 @@ async fn render(
         .collect();
     let data = json!({
         "unit": unit,
-        "by_category": series(&by_category, &category_label),
-        "by_state": series(&by_state, &state_label),
+        "by_category": series(by_category, &category_label),
+        "by_state": series(by_state, &state_label),
         "by_day": trend,
     });
     let charts_installed = echarts_path(state).exists();
@@ -222,12 +240,12 @@ async fn render(
             figure.chart-box {
                 figcaption { "按类别" }
                 div.chart id="chart-category" {}
-                (count_table(&by_category, level, &category_label))
+                (count_table(by_category, level, &category_label))
             }
             figure.chart-box {
                 figcaption { "按状态" }
                 div.chart id="chart-state" {}
-                (count_table(&by_state, level, &state_label))
+                (count_table(by_state, level, &state_label))
             }
             figure.chart-box.wide {
                 figcaption { "近 30 天上报趋势" }
@@ -240,7 +258,10 @@ async fn render(
         } @else {
             (map::svg(&children, level))
             table.children {
-                thead { tr { th { "单位" } th { "代码" } th { "未结案" } th { "事件总数" } } }
+                thead { tr {
+                    th { "单位" } th { "代码" } th { "未结案" } th { "事件总数" }
+                    th { "走访逾期" } th { "关联核录率" }
+                } }
                 tbody {
                     @for child in &children {
                         tr {
@@ -248,6 +269,8 @@ async fn render(
                             td { (child.code) }
                             td.count { (text(child.open, level)) }
                             td.count { (text(child.total, level)) }
+                            td.count { (text(child.overdue_visits, level)) }
+                            td.count { (rate_text(child.verification)) }
                         }
                     }
                 }
@@ -278,6 +301,18 @@ async fn render(
             script src="/static/dashboard.js" {}
         }
     }))
+}
+
+/// A 关联核录 rate as the table shows it: `83.3%`, marked below the target.
+fn rate_text(rate: Option<Rate>) -> Markup {
+    match rate.and_then(|r| r.percent().map(|p| (r, p))) {
+        None => html! { "—" },
+        Some((rate, percent)) => html! {
+            span class=(if rate.meets_target() { "rate met" } else { "rate short" }) {
+                (format!("{percent:.1}%"))
+            }
+        },
+    }
 }
 
 fn count_table(counts: &[Count], level: Level, label: &dyn Fn(&str) -> String) -> Markup {

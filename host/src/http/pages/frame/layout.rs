@@ -58,8 +58,22 @@ pub fn page(title: &str, content: Markup) -> Markup {
     page_for(title, &Visitor::Unknown, content)
 }
 
-/// A whole page with the navigation for `visitor`.
+/// A whole page with the navigation for `visitor`, in the portal's reading column.
 pub fn page_for(title: &str, visitor: &Visitor, content: Markup) -> Markup {
+    page_in(title, visitor, Column::Reading, content)
+}
+
+/// How wide the main column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// A reading width: the portal, sign-in, error pages.
+    Reading,
+    /// The whole width of an office screen: the worker's and admin's tables and forms.
+    Wide,
+}
+
+/// A whole page with the navigation for `visitor`, its main column `column` wide.
+pub fn page_in(title: &str, visitor: &Visitor, column: Column, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -92,7 +106,7 @@ pub fn page_for(title: &str, visitor: &Visitor, content: Markup) -> Markup {
                         }
                     }
                 }
-                main { (content) }
+                main.wide[column == Column::Wide] { (content) }
             }
         }
     }

@@ -1,19 +1,20 @@
 //! What every page shares: the layout and its navigation (`layout`), the one error type
 //! pages answer with (`error`), the extractors that say in a handler's signature who may see
-//! the page (`access`), photos of events (`photos`), and how times and links are written
+//! the page (`access`), photos of events (`photos`), the 关联核录 rate table (`rates`), and how times and links are written
 //! (`text`). [`respond`] frames a page for its [`Area`].
 
 pub mod access;
 pub mod error;
 pub mod layout;
 pub mod photos;
+pub mod rates;
 pub mod text;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
-use self::layout::{PAGE_CSP, page_for};
+use self::layout::{Column, PAGE_CSP, page_in};
 use crate::http::visitor::Visitor;
 
 /// Scripts from this host by path only (ECharts and `dashboard.js`), none inline; the rest
@@ -58,6 +59,14 @@ impl Area {
         }
     }
 
+    /// Workers and admins work at office screens: their tables use the width.
+    fn column(self) -> Column {
+        match self {
+            Self::Worker | Self::Admin => Column::Wide,
+            Self::Portal | Self::Dashboard => Column::Reading,
+        }
+    }
+
     fn csp(self) -> &'static str {
         match self {
             Self::Dashboard => DASHBOARD_CSP,
@@ -75,9 +84,10 @@ pub fn respond(
     visitor: &Visitor,
     content: Markup,
 ) -> Response {
-    let body = page_for(
+    let body = page_in(
         title,
         visitor,
+        area.column(),
         html! {
             (area.navigation())
             (content)

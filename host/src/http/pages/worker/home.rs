@@ -1,4 +1,5 @@
-//! `/worker/` (我的网格: the units the worker works, with their sections) and
+//! `/worker/` (我的网格: the units the worker works, with their sections and how much of
+//! their base data department data has confirmed, 关联核录, against the 80% target) and
 //! `/worker/plugins` (the worker pages of the plugins covering those units, the nearest
 //! installation per plugin, as the resident start page picks them).
 
@@ -11,7 +12,9 @@ use wangge_registry::Audience;
 use super::{page, unit_links};
 use crate::http::pages::frame::access::Worker;
 use crate::http::pages::frame::error::PageError;
+use crate::http::pages::frame::rates::verification_table;
 use crate::http::pages::services::{services_for, services_list};
+use crate::rules::base_data::verification;
 use crate::state::AppState;
 
 pub(super) async fn home(
@@ -21,7 +24,10 @@ pub(super) async fn home(
     let mut units = Vec::new();
     for code in &worker.units {
         let name = state.db().unit(code).await?.map(|u| u.name);
-        units.push((code.clone(), name));
+        let (whole, grids) = verification::of_unit(state.db(), worker.signed_in.person(), code)
+            .await
+            .map_err(|e| worker.failed(e))?;
+        units.push((code.clone(), name, whole, grids));
     }
     let display_name = worker.signed_in.person().user.display_name.clone();
     Ok(page(
@@ -31,13 +37,14 @@ pub(super) async fn home(
         html! {
             h1 { "我的网格" }
             p.muted { (display_name) "，您好。以下是您负责的网格和单位。" }
-            @for (code, name) in &units {
+            @for (code, name, whole, grids) in &units {
                 section.worker-unit {
                     h2 {
                         (name.as_deref().unwrap_or(code.as_str()))
                         " " small.muted { code { (code) } }
                     }
                     (unit_links(code))
+                    (verification_table(whole, grids))
                 }
             }
             p { a href="/worker/plugins" { "业务插件" } }

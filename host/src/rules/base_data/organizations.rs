@@ -1,9 +1,13 @@
 //! 实有单位/组织: a unit's organizations page by page, contact phones masked like
-//! residents'; and registering one in a grid, its credit code checked (GB 32100), its grid
-//! the one named or else that of the registered house at its address; audited
-//! `organization.registered`.
+//! residents'; registering one in a grid, its credit code checked (GB 32100), its grid the
+//! one named or else that of the registered house at its address, audited
+//! `organization.registered`; and editing one at the version read, checked the same way,
+//! written to its history.
 
-use serde_json::json;
+use serde_json::{Value, json};
+
+use super::Saved;
+use super::history::{self, Change, Snapshot};
 
 use crate::auth::BASE_DATA_ROLES;
 use crate::db::Db;
@@ -67,8 +71,12 @@ pub struct NewRegistration<'a> {
     pub contact_phone: Option<&'a str>,
 }
 
-/// Registers `new` on behalf of `person`, a keeper of the grid's base data; its id.
-pub async fn register(db: &Db, person: &Person, new: &NewRegistration<'_>) -> RuleResult<i64> {
+/// `new` checked, its grid decided and kept by `person`.
+async fn checked(
+    db: &Db,
+    person: &Person,
+    new: &NewRegistration<'_>,
+) -> RuleResult<NewOrganization> {
     let name = text::within("name", new.name, 1, MAX_NAME_CHARS)?;
     let kind = parse_kind(new.kind).ok_or_else(|| {
         let choices: Vec<String> = KINDS
@@ -109,7 +117,7 @@ pub async fn register(db: &Db, person: &Person, new: &NewRegistration<'_>) -> Ru
             format!("`{grid_code}` is not a known grid"),
         ));
     }
-    let organization = NewOrganization {
+    Ok(NewOrganization {
         name: name.to_owned(),
         kind,
         credit_code,
@@ -118,7 +126,12 @@ pub async fn register(db: &Db, person: &Person, new: &NewRegistration<'_>) -> Ru
         contact_name,
         contact_phone,
         grid_code,
-    };
+    })
+}
+
+/// Registers `new` on behalf of `person`, a keeper of the grid's base data; its id.
+pub async fn register(db: &Db, person: &Person, new: &NewRegistration<'_>) -> RuleResult<i64> {
+    let organization = checked(db, person, new).await?;
     let id = db
         .insert_organization(&organization)
         .await
@@ -135,4 +148,100 @@ pub async fn register(db: &Db, person: &Person, new: &NewRegistration<'_>) -> Ru
     })
     .await?;
     Ok(id)
+}
+
+/// Organization `id`, contact phone unmasked, for those who keep its grid's base data.
+async fn kept(db: &Db, person: &Person, id: i64) -> RuleResult<StoredOrganization> {
+    match db.organization(id).await? {
+        Some(o) if person.holds_any(&BASE_DATA_ROLES, &o.grid_code) => Ok(o),
+        _ => Err(RuleError::NotFound(format!("organization {id}"))),
+    }
+}
+
+fn masked(mut organization: StoredOrganization) -> StoredOrganization {
+    organization.contact_phone = organization.contact_phone.as_deref().map(mask_phone);
+    organization
+}
+
+/// Organization `id` (contact phone masked) with its history.
+pub async fn get(
+    db: &Db,
+    person: &Person,
+    id: i64,
+) -> RuleResult<(StoredOrganization, Vec<crate::db::audit::AuditRow>)> {
+    let organization = kept(db, person, id).await?;
+    let rows = history::of(db, &format!("organization:{id}")).await?;
+    Ok((masked(organization), rows))
+}
+
+fn snapshot(o: &StoredOrganization) -> Snapshot {
+    vec![
+        ("name", json!(o.name)),
+        ("kind", json!(o.kind)),
+        ("credit_code", json!(o.credit_code)),
+        ("address", json!(o.address)),
+        ("house_id", json!(o.house_id)),
+        ("contact_name", json!(o.contact_name)),
+        ("contact_phone", json!(o.contact_phone)),
+        ("grid_code", json!(o.grid_code)),
+    ]
+}
+
+/// Edits organization `id` at `version` on behalf of `person`, who keeps the base data of
+/// its grid and of the grid it goes to. Audited `organization.updated` with the fields
+/// changed.
+pub async fn edit(
+    db: &Db,
+    person: &Person,
+    id: i64,
+    version: i64,
+    form: &NewRegistration<'_>,
+) -> RuleResult<Saved<StoredOrganization>> {
+    let before = kept(db, person, id).await?;
+    if before.version != version {
+        return Ok(Saved::Stale(masked(before)));
+    }
+    let mut new = checked(db, person, form).await?;
+    // The phone as read is masked: sent back unchanged, it keeps the stored one.
+    let read_as = before.contact_phone.as_deref().map(mask_phone);
+    if new.contact_phone.is_some() && new.contact_phone == read_as {
+        new.contact_phone.clone_from(&before.contact_phone);
+    }
+    let after = StoredOrganization {
+        id,
+        name: new.name,
+        kind: new.kind.to_owned(),
+        credit_code: new.credit_code,
+        address: new.address,
+        house_id: new.house_id,
+        contact_name: new.contact_name,
+        contact_phone: new.contact_phone,
+        grid_code: new.grid_code,
+        version,
+    };
+    if after == before {
+        return Ok(Saved::Done(masked(before)));
+    }
+    let saved = db.save_organization(&after).await.map_err(|e| match e {
+        OrganizationError::DuplicateCreditCode => RuleError::invalid("credit_code", e.to_string()),
+        OrganizationError::Database(e) => RuleError::from(e),
+    })?;
+    let current = kept(db, person, id).await;
+    if !saved {
+        return Ok(Saved::Stale(masked(current?)));
+    }
+    history::record(
+        db,
+        Change {
+            actor: &person.actor_name(),
+            action: "organization.updated",
+            subject: &format!("organization:{id}"),
+            unit_code: &after.grid_code,
+        },
+        &snapshot(&before),
+        &snapshot(&after),
+        Value::Null,
+    )
+    .await?;
+    Ok(Saved::Done(masked(current?)))
 }
