@@ -6,7 +6,14 @@
 //!    generated with 2.5 million residents: p50, p99 and mean per page;
 //! 2. event transitions per second: report → accept → dispatch → handle → resolve → close
 //!    in a loop through `Db::report_event` and `Db::move_event`, each its own write
-//!    transaction with its timeline entry.
+//!    transaction with its timeline entry;
+//! 3. searching the demo street (黄石港街道) by the start of a name, one and two characters,
+//!    50 a page, through `rules::base_data::residents::search` (what
+//!    `GET /api/residents?q=` calls): p50 and p99;
+//! 4. a department push (部门推送) of 100 000 residents already registered, 10 % of them
+//!    with a new phone, through `rules::base_data::imports::push` (what
+//!    `POST /api/imports/residents` calls): the whole push, one transaction. On SQLite it
+//!    runs on a copy of the cached file, so every run pushes onto the same data.
 //!
 //! `WANGGE_BENCH_RESIDENTS` sets the scale (default 2 500 000; 100 000 makes a quick run).
 //! The SQLite file is built once per scale and generator version under
@@ -18,10 +25,19 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use sqlx::Connection;
+use sqlx::Row;
+use wangge_host::auth::{Grant, Role};
 use wangge_host::db::Db;
 use wangge_host::db::events::{MoveDetails, NewEvent};
 use wangge_host::demo_data::{Progress, SeedOptions, seed};
+use wangge_host::grid::calendar::WorkingCalendar;
+use wangge_host::grid::import_table::Format;
 use wangge_host::grid::workflow::{EventState, transition};
+use wangge_host::plugins::hooks::Hooks;
+use wangge_host::rules::actor::Person;
+use wangge_host::rules::base_data::imports::{self, Kind, Push};
+use wangge_host::rules::base_data::residents::{self as resident_rules, SearchBy};
+use wangge_host::state::Ground;
 use wangge_tests::postgres::{FreshDatabase, admin_url};
 
 /// Residents at full scale: about the population of 黄石市.
@@ -39,6 +55,13 @@ const MIN_PAGE_SAMPLES: u64 = 2_000;
 const COMMUNITY: &str = "420202001001";
 /// The grid the transition loop reports in.
 const GRID: &str = "420202001001001";
+/// The street searched by name: 黄石港街道.
+const STREET: &str = "420202001";
+/// Name searches timed per prefix length.
+const SEARCHES: usize = 2_000;
+/// Residents in the pushed file, and how many of them carry a change.
+const PUSH_ROWS: i64 = 100_000;
+const PUSH_CHANGED_EVERY: i64 = 10;
 /// How long the transition loop runs on each engine.
 const TRANSITION_TIME: Duration = Duration::from_secs(10);
 /// The moves of one loop after the report.
@@ -52,6 +75,11 @@ struct Results {
     pages: Histogram<u64>,
     transitions_per_second: f64,
     moves: Histogram<u64>,
+    street_residents: i64,
+    surname_searches: Histogram<u64>,
+    two_char_searches: Histogram<u64>,
+    push: Duration,
+    push_counts: (usize, usize, usize),
 }
 
 fn scale() -> usize {
@@ -212,6 +240,146 @@ async fn transitions(db: &Db) -> anyhow::Result<(f64, Histogram<u64>)> {
     Ok((writes as f64 / started.elapsed().as_secs_f64(), moves))
 }
 
+/// Someone who may search and push everywhere: a unit admin of the root unit.
+async fn bench_person(db: &Db) -> anyhow::Result<Person> {
+    let root: String = sqlx::query_scalar("SELECT code FROM units WHERE parent_code IS NULL")
+        .fetch_one(db.pool())
+        .await?;
+    let user = match db.user_for_sign_in("bench").await? {
+        Some((user, _)) => user,
+        None => db
+            .create_user("bench", "基准测试", "!")
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let grant = Grant {
+        role: Role::UnitAdmin,
+        unit_code: root,
+    };
+    db.add_grant(user.id, &grant, "bench").await?;
+    let grants = db.grants_of(user.id).await?;
+    Ok(Person { user, grants })
+}
+
+/// Searches [`STREET`] by the first one and the first two characters of the names of
+/// [`SEARCHES`] residents drawn from it, after one untimed round.
+async fn name_searches(
+    db: &Db,
+    person: &Person,
+) -> anyhow::Result<(i64, Histogram<u64>, Histogram<u64>)> {
+    let end = format!("{STREET}~");
+    let street: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM residents WHERE grid_code >= $1 AND grid_code < $2",
+    )
+    .bind(STREET)
+    .bind(&end)
+    .fetch_one(db.pool())
+    .await?;
+    // Every n-th resident of the street: names in the proportions the street has them.
+    let step = (street / SEARCHES as i64).max(1);
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM (SELECT name, ROW_NUMBER() OVER (ORDER BY id) AS n FROM residents \
+         WHERE grid_code >= $1 AND grid_code < $2) numbered WHERE n % $3 = 0",
+    )
+    .bind(STREET)
+    .bind(&end)
+    .bind(step)
+    .fetch_all(db.pool())
+    .await?;
+    let mut histograms = [Histogram::<u64>::new(3)?, Histogram::<u64>::new(3)?];
+    for (chars, histogram) in [1, 2].into_iter().zip(histograms.iter_mut()) {
+        for round in 0..2 {
+            for name in names.iter().take(SEARCHES) {
+                let prefix: String = name.chars().take(chars).collect();
+                let started = Instant::now();
+                let (found, _) = resident_rules::search(
+                    db,
+                    person,
+                    STREET,
+                    &prefix,
+                    Some(SearchBy::Name),
+                    None,
+                    PAGE,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("search {prefix}: {e}"))?;
+                if round == 1 {
+                    record(histogram, started)?;
+                }
+                anyhow::ensure!(
+                    !found.is_empty(),
+                    "no resident of {STREET} starts with {prefix}"
+                );
+            }
+        }
+    }
+    let [surname, two] = histograms;
+    Ok((street, surname, two))
+}
+
+/// The first [`PUSH_ROWS`] residents as a department's CSV file, every
+/// [`PUSH_CHANGED_EVERY`]-th with a new phone.
+async fn push_file(db: &Db) -> anyhow::Result<String> {
+    let rows = sqlx::query(
+        "SELECT id, name, gender, birth_date, id_number, phone, population_type, grid_code \
+         FROM residents ORDER BY id LIMIT $1",
+    )
+    .bind(PUSH_ROWS)
+    .fetch_all(db.pool())
+    .await?;
+    let mut csv =
+        String::from("name,gender,birth_date,id_number,phone,population_type,grid_code\n");
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let phone: Option<String> = row.try_get("phone")?;
+        let phone = if id % PUSH_CHANGED_EVERY == 0 {
+            format!("139{:08}", id % 100_000_000)
+        } else {
+            phone.unwrap_or_default()
+        };
+        let cells: [String; 7] = [
+            row.try_get("name")?,
+            row.try_get("gender")?,
+            row.try_get("birth_date")?,
+            row.try_get("id_number")?,
+            phone,
+            row.try_get("population_type")?,
+            row.try_get("grid_code")?,
+        ];
+        csv.push_str(&cells.join(","));
+        csv.push('\n');
+    }
+    Ok(csv)
+}
+
+/// Pushes [`push_file`] as `person`: how long it took and (new, updated, unchanged).
+async fn department_push(
+    db: &Db,
+    person: &Person,
+) -> anyhow::Result<(Duration, (usize, usize, usize))> {
+    let file = push_file(db).await?;
+    let ground = Ground {
+        db: db.clone(),
+        calendar: std::sync::Arc::new(WorkingCalendar::builtin()?),
+        hooks: Hooks::none(db.clone()),
+    };
+    let started = Instant::now();
+    let pushed = imports::push(
+        &ground,
+        person,
+        &Push {
+            kind: Kind::Residents,
+            format: Format::Csv,
+            text: &file,
+            skip_invalid: false,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("push: {e}"))?;
+    let took = started.elapsed();
+    Ok((took, (pushed.new, pushed.updated, pushed.unchanged)))
+}
+
 async fn measure(db: &Db, build: Option<Duration>, engine: &str) -> anyhow::Result<Results> {
     eprintln!("[{engine}] paging through {COMMUNITY}");
     let (pages, community_residents, pages_per_pass) = page_through(db).await?;
@@ -220,6 +388,12 @@ async fn measure(db: &Db, build: Option<Duration>, engine: &str) -> anyhow::Resu
         TRANSITION_TIME.as_secs()
     );
     let (transitions_per_second, moves) = transitions(db).await?;
+    let person = bench_person(db).await?;
+    eprintln!("[{engine}] searching {STREET} by name");
+    let (street_residents, surname_searches, two_char_searches) =
+        name_searches(db, &person).await?;
+    eprintln!("[{engine}] pushing {PUSH_ROWS} residents, 1 in {PUSH_CHANGED_EVERY} changed");
+    let (push, push_counts) = department_push(db, &person).await?;
     Ok(Results {
         build,
         community_residents,
@@ -227,6 +401,11 @@ async fn measure(db: &Db, build: Option<Duration>, engine: &str) -> anyhow::Resu
         pages,
         transitions_per_second,
         moves,
+        street_residents,
+        surname_searches,
+        two_char_searches,
+        push,
+        push_counts,
     })
 }
 
@@ -267,7 +446,7 @@ fn print_table(residents: usize, sqlite: &Results, postgres: Option<&Results>) {
     println!("## Grid data benchmark: {residents} residents\n");
     println!("| measurement | SQLite | PostgreSQL |");
     println!("|---|---:|---:|");
-    let rows: [TableRow<'_>; 10] = [
+    let rows: [TableRow<'_>; 17] = [
         ("build: generate and insert (s)", &|r| {
             r.build
                 .map_or("cached".to_owned(), |d| format!("{:.0}", d.as_secs_f64()))
@@ -289,6 +468,28 @@ fn print_table(residents: usize, sqlite: &Results, postgres: Option<&Results>) {
         }),
         ("move p50 (ms)", &|r| ms(r.moves.value_at_quantile(0.5))),
         ("move p99 (ms)", &|r| ms(r.moves.value_at_quantile(0.99))),
+        ("residents of the street searched", &|r| {
+            r.street_residents.to_string()
+        }),
+        ("name search, 1 character, p50 (ms)", &|r| {
+            ms(r.surname_searches.value_at_quantile(0.5))
+        }),
+        ("name search, 1 character, p99 (ms)", &|r| {
+            ms(r.surname_searches.value_at_quantile(0.99))
+        }),
+        ("name search, 2 characters, p50 (ms)", &|r| {
+            ms(r.two_char_searches.value_at_quantile(0.5))
+        }),
+        ("name search, 2 characters, p99 (ms)", &|r| {
+            ms(r.two_char_searches.value_at_quantile(0.99))
+        }),
+        ("push of 100 000 residents, 10 % changed (s)", &|r| {
+            format!("{:.1}", r.push.as_secs_f64())
+        }),
+        ("push: new / updated / unchanged", &|r| {
+            let (new, updated, unchanged) = r.push_counts;
+            format!("{new} / {updated} / {unchanged}")
+        }),
     ];
     for (name, cell) in rows {
         println!("| {name} | {} | {} |", cell(sqlite), column(postgres, cell));
@@ -301,7 +502,11 @@ async fn main() -> anyhow::Result<()> {
     let (file, built) = sqlite_file(residents).await?;
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     eprintln!("[sqlite] {} MiB", size >> 20);
-    let db = Db::open_sqlite_file(&file).await?;
+    // The measurements write (events, the push): on a copy, so the cached file stays as built.
+    let scratch = tempfile::tempdir()?;
+    let copy = scratch.path().join("wangge.db");
+    std::fs::copy(&file, &copy)?;
+    let db = Db::open_sqlite_file(&copy).await?;
     let sqlite = measure(&db, built, "sqlite").await?;
     db.pool().close().await;
 

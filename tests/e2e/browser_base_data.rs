@@ -249,6 +249,11 @@ async fn keep_one_resident(
         .click()
         .await;
     let visits = text_once(&browser, "table.visits", "电话回访").await;
+    let notice = text_once(&browser, "#page-notice", "走访已记录").await;
+    assert_eq!(
+        notice, "走访已记录。",
+        "{label}: the page says the visit was recorded"
+    );
     assert!(
         visits.contains("电话回访，已按时报到。") && visits.contains(&today()),
         "{label}: the visit is listed: {visits}"

@@ -2,6 +2,7 @@
 //! One test binary with a module per concern, so it compiles once.
 
 mod admin;
+mod admin_accounts;
 mod admin_config;
 mod api_errors;
 mod bad_input;

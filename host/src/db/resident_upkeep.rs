@@ -43,7 +43,7 @@ fn prefix_end(prefix: &str) -> String {
 
 impl Db {
     /// Residents of `unit_code`'s subtree matching `key`, `living` or not: by name (then
-    /// id), by address (then id) or by id, after the row with id `after`, at most `limit`.
+    /// grid, then id), by address (then id) or by id, after the row with id `after`, at most `limit`.
     pub async fn search_residents(
         &self,
         unit_code: &str,
@@ -65,14 +65,16 @@ impl Db {
         let scope = "r.grid_code >= $1 AND r.grid_code < $2";
         let after = after.unwrap_or(0);
         let (sql, text, end) = match key {
-            // Ordered by (name, id): the name index's own order, so a page is one range
-            // scan of it whatever the subtree's size; the cursor is the last row's id.
+            // Ordered by (name, grid, id): the order of the name index, which holds the
+            // living residents with their grid, so a page is one range scan of it that
+            // checks the scope in the index and reads only the rows it lists, whatever the
+            // subtree's size (see BENCHMARKS.md); the cursor is the last row's id.
             SearchKey::NamePrefix(prefix) => (
                 format!(
                     "SELECT {columns} FROM residents r WHERE r.name >= $3 AND r.name < $4 \
-                     AND {scope} AND {living} AND ($5 = 0 OR (r.name, r.id) > \
-                     (SELECT name, id FROM residents WHERE id = $5)) \
-                     ORDER BY r.name, r.id LIMIT $6"
+                     AND {scope} AND {living} AND ($5 = 0 OR (r.name, r.grid_code, r.id) > \
+                     (SELECT name, grid_code, id FROM residents WHERE id = $5)) \
+                     ORDER BY r.name, r.grid_code, r.id LIMIT $6"
                 ),
                 prefix.to_owned(),
                 prefix_end(prefix),

@@ -134,7 +134,10 @@ pub async fn reset_password(
         actor: &admin.actor_name(),
         action: "user.password_reset",
         subject: &format!("user:{}", user.username),
-        unit_code: None,
+        unit_code: admin
+            .units_with(&[Role::UnitAdmin])
+            .first()
+            .map(String::as_str),
         detail: json!({}),
     })
     .await?;

@@ -174,7 +174,7 @@ async fn render(
             div.admin-forms {
                 section {
                     h2 { "新建用户" }
-                    p.muted { "新用户建好后，在右侧为其授予角色。" }
+                    p.muted { "新用户建好后，再用“授予角色”为其授予角色。" }
                     form.admin #create-user method="post" action="/admin/users/new" {
                         (notice_for(Which::Create, notice))
                         label { "用户名" input type="text" name="username" autocomplete="off"

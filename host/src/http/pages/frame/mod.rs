@@ -53,6 +53,8 @@ impl Area {
                     a href="/admin/registry" { "插件市场" }
                     a href="/admin/installations" { "已安装插件" }
                     a href="/admin/users" { "用户" }
+                    a href="/admin/service-accounts" { "服务账号" }
+                    a href="/admin/hook-deliveries" { "钩子投递" }
                     a href="/admin/audit" { "审计日志" }
                 }
             },

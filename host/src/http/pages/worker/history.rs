@@ -107,7 +107,7 @@ pub(super) fn table(rows: &[AuditRow]) -> Markup {
                                 td.when { (china_time(row.at)) }
                                 td { code { (row.actor) } }
                                 td { (action_zh(&row.action)) }
-                                td {
+                                td.long {
                                     @for (field, change) in &changes {
                                         @let before = change.get(0).unwrap_or(&Value::Null);
                                         @let after = change.get(1).unwrap_or(&Value::Null);

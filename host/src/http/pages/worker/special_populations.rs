@@ -5,7 +5,7 @@
 //! API.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
@@ -162,7 +162,7 @@ async fn render(
                                 tr {
                                     td.when { (v.visited_on) }
                                     td { (kind_zh(&v.kind)) }
-                                    td { (v.content) }
+                                    td.long { (v.content) }
                                     td { code { (v.visitor) } }
                                 }
                             }
@@ -175,14 +175,28 @@ async fn render(
     ))
 }
 
+/// The record page's query: the act just done, if any.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct DetailQuery {
+    done: Option<String>,
+}
+
 /// `GET /worker/special-populations/{id}`.
 pub(super) async fn detail(
     State(state): State<AppState>,
     worker: Worker,
     Path(id): Path<String>,
+    Query(query): Query<DetailQuery>,
 ) -> Result<Response, PageError> {
     let id = record_id(&worker, &id)?;
-    render(&state, &worker, StatusCode::OK, id, None, None).await
+    // What was just done, as a fixed sentence: nothing typed into the address is shown.
+    let notice = match query.done.as_deref() {
+        Some("visit") => Some("走访已记录。"),
+        Some("edit") => Some("已保存。"),
+        Some("close") => Some("已解除，记录保留在历史中。"),
+        _ => None,
+    };
+    render(&state, &worker, StatusCode::OK, id, None, notice).await
 }
 
 /// `POST /worker/special-populations/{id}`: a visit, an edit or the closing.
@@ -235,7 +249,17 @@ pub(super) async fn act(
         ),
     };
     match done {
-        Ok(true) => Ok(Redirect::to(&format!("/worker/special-populations/{id}")).into_response()),
+        Ok(true) => {
+            let act = match input.act.as_str() {
+                "visit" => "visit",
+                "close" => "close",
+                _ => "edit",
+            };
+            Ok(
+                Redirect::to(&format!("/worker/special-populations/{id}?done={act}"))
+                    .into_response(),
+            )
+        }
         Ok(false) => {
             render(
                 &state,
