@@ -28,7 +28,7 @@ use sqlx::Connection;
 use sqlx::Row;
 use wangge_host::auth::{Grant, Role};
 use wangge_host::db::Db;
-use wangge_host::db::events::{MoveDetails, NewEvent};
+use wangge_host::db::events::{Handler, MoveDetails, NewEvent};
 use wangge_host::demo_data::{Progress, SeedOptions, seed};
 use wangge_host::grid::calendar::WorkingCalendar;
 use wangge_host::grid::import_table::Format;
@@ -227,7 +227,11 @@ async fn transitions(db: &Db) -> anyhow::Result<(f64, Histogram<u64>)> {
                 .ok_or_else(|| anyhow::anyhow!("no {action} from {state:?}"))?;
             let details = MoveDetails {
                 deadline: (action == "accept").then(|| "2099-12-31".to_owned()),
-                dispatched_to: (action == "dispatch").then(|| "区城管执法局".to_owned()),
+                handler: (action == "dispatch").then(|| Handler {
+                    code: "420202.cgj".to_owned(),
+                    name: "黄石港区城市管理执法局".to_owned(),
+                }),
+                release_handler: false,
             };
             let moved = Instant::now();
             db.move_event(&event, step, "user:bench", "", &details)

@@ -56,7 +56,7 @@ async fn a_worker_moves_an_event_through_two_workflow_steps() {
         &server,
         &admin,
         &actions,
-        json!({ "action": "dispatch", "dispatched_to": "江边社区网格" }),
+        json!({ "action": "dispatch", "dispatched_to": "420202001001001" }),
         200,
     )
     .await;

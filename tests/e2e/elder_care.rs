@@ -207,7 +207,7 @@ async fn a_visit_task_is_closed_by_the_plugin_once_the_centre_dispatched_it() {
         &admin,
         &event,
         "dispatch",
-        json!({ "dispatched_to": "江边社区网格" }),
+        json!({ "dispatched_to": "420202001001001" }),
     )
     .await;
     assert_eq!(status, 200, "{dispatched}");

@@ -111,7 +111,11 @@ async fn an_event_goes_from_report_to_evaluation_with_each_role_checked() {
     );
     assert_eq!(
         admin
-            .act(id, "dispatch", json!({ "dispatched_to": "江边社区网格" }))
+            .act(
+                id,
+                "dispatch",
+                json!({ "dispatched_to": "420202001001001" })
+            )
             .await
             .0,
         200

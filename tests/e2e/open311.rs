@@ -340,7 +340,12 @@ async fn requests_follow_the_workflow((_workspace, server): (Workspace, Server))
         async move { server.api(&token, "POST", &path, body).await }
     };
     assert_eq!(act(&admin, "accept", json!({})).await.0, 200);
-    let dispatched = act(&admin, "dispatch", json!({ "dispatched_to": "消防网格员" })).await;
+    let dispatched = act(
+        &admin,
+        "dispatch",
+        json!({ "dispatched_to": "420202001001001" }),
+    )
+    .await;
     assert_eq!(dispatched.0, 200, "{}", dispatched.1);
     assert_eq!(act(&worker, "handle", json!({})).await.0, 200);
     assert_eq!(act(&worker, "resolve", json!({})).await.0, 200);
@@ -358,7 +363,11 @@ async fn requests_follow_the_workflow((_workspace, server): (Workspace, Server))
             &request["status_notes"],
             &request["agency_responsible"]
         ),
-        (&json!("closed"), &json!("杂物已清理"), &json!("消防网格员"))
+        (
+            &json!("closed"),
+            &json!("杂物已清理"),
+            &json!("江边社区第一网格")
+        )
     );
     assert!(
         request["expected_datetime"]

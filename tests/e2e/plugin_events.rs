@@ -227,7 +227,7 @@ async fn a_plugin_reports_reads_and_handles_events_of_its_own_category_in_scope(
     assert!(accept.starts_with("error: Error::Denied"), "{accept}");
     for (action, extra) in [
         ("accept", json!({})),
-        ("dispatch", json!({ "dispatched_to": "社区卫生服务站" })),
+        ("dispatch", json!({ "dispatched_to": "420202001001001" })),
     ] {
         let mut body = json!({ "action": action, "note": "" });
         if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {

@@ -88,7 +88,7 @@ async fn moves_of_my_report_by_others_arrive_in_my_inbox() {
         &server,
         &admin,
         id,
-        json!({ "action": "dispatch", "dispatched_to": "城管执法中队" }),
+        json!({ "action": "dispatch", "dispatched_to": "420202001001001" }),
     )
     .await;
     let inbox = server.page_as(&zhang, "/inbox").await;

@@ -20,7 +20,7 @@ fn the_demo_tree_imports_and_lists_by_subtree() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("17 units imported (17 new, 0 updated)"),
+        stdout.contains("31 units imported (31 new, 0 updated)"),
         "{stdout}"
     );
 
@@ -33,6 +33,10 @@ fn the_demo_tree_imports_and_lists_by_subtree() {
     assert!(
         listed.contains("          420202001001001 江边社区第一网格"),
         "{listed}"
+    );
+    assert!(
+        listed.contains("        420202001.pcs 黄石港派出所 (职能部门)\n"),
+        "the street's departments, one step in: {listed}"
     );
     assert!(
         !listed.contains("沈家营"),

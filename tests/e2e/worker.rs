@@ -176,8 +176,25 @@ async fn the_event_page_offers_the_allowed_actions_and_moves_the_event() {
     assert!(page.body.contains("已受理"), "{}", page.body);
     assert!(offered(&page).is_empty(), "dispatching is the centre's");
     let page = server.page_as(&admin, &path).await;
-    assert_eq!(offered(&page), ["escalate", "dispatch"], "{}", page.body);
+    assert_eq!(
+        offered(&page),
+        ["escalate", "dispatch", "urge"],
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(">派遣</button>"), "{}", page.body);
+    // The choice: the departments serving the grid, then the lower units down to it.
+    assert!(
+        page.body.contains("<optgroup label=\"职能部门\">")
+            && page
+                .body
+                .contains("<option value=\"420202.cgj\">黄石港区城市管理执法局</option>")
+            && page
+                .body
+                .contains("<option value=\"420202001001001\">江边社区第一网格</option>"),
+        "{}",
+        page.body
+    );
 
     // Dispatching without a target: the message next to the field, the note kept, nothing
     // moved.
@@ -197,7 +214,7 @@ async fn the_event_page_offers_the_allowed_actions_and_moves_the_event() {
     assert!(
         refused
             .body
-            .contains("<span class=\"field-error\" id=\"dispatched_to-error\">请填写承办部门或下级单位。</span>"),
+            .contains("<span class=\"field-error\" id=\"dispatched_to-error\">请从列表中选择承办部门或下级单位。</span>"),
         "{}",
         refused.body
     );
@@ -215,7 +232,7 @@ async fn the_event_page_offers_the_allowed_actions_and_moves_the_event() {
             &[
                 ("action", "dispatch"),
                 ("note", "请尽快处理"),
-                ("dispatched_to", "江边社区网格"),
+                ("dispatched_to", "420202001001001"),
             ],
         )
         .await;
@@ -279,6 +296,31 @@ async fn the_event_page_offers_the_allowed_actions_and_moves_the_event() {
         "handling",
         "nothing moved"
     );
+
+    // 催办 from the event page, by the street's admin: a note is required; with it the
+    // urging is on the timeline and the state stays.
+    let refused = server
+        .post_form_as(&admin, &path, &[("action", "urge"), ("note", " ")])
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"urge-note-error\""),
+        "{}",
+        refused.body
+    );
+    let urged = server
+        .post_form_as(&admin, &path, &[("action", "urge"), ("note", "请今日办结")])
+        .await;
+    assert_eq!(urged.status, 303, "{}", urged.body);
+    let page = server.page_as(&admin, &path).await;
+    assert!(
+        page.body.contains(
+            "<strong>催办</strong> <small class=\"muted\">user:admin</small>：请今日办结"
+        ),
+        "{}",
+        page.body
+    );
+    assert_eq!(event_state(&server, &admin, id).await.0, "handling");
 }
 
 #[tokio::test]

@@ -108,7 +108,7 @@ impl Users {
                 self.token(user),
                 "POST",
                 &format!("/api/events/{id}/actions"),
-                json!({ "action": action, "note": "矩阵测试", "dispatched_to": "城管中队" }),
+                json!({ "action": action, "note": "矩阵测试", "dispatched_to": "420202001001001" }),
             )
             .await
     }

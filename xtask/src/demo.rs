@@ -10,7 +10,7 @@ use crate::{cargo, demo_registry, plugins};
 const DATA_DIR: &str = "wangge-data";
 
 /// The demo users `demo seed --users` creates, as the summary prints them.
-const DEMO_USERS: &str = "leader, admin, worker, resident";
+const DEMO_USERS: &str = "leader, admin, worker, department, resident";
 
 /// The demo users' password. A demo only: real users choose their own.
 const DEMO_PASSWORD: &str = "wangge-demo";

@@ -95,7 +95,15 @@ impl DemoCommand {
             "demo data seeded in {:.1}s (seed {s})",
             started.elapsed().as_secs_f64()
         );
-        let levels = ["province", "city", "county", "street", "community", "grid"];
+        let levels = [
+            "province",
+            "city",
+            "county",
+            "street",
+            "community",
+            "grid",
+            "department",
+        ];
         let units: Vec<String> = levels
             .iter()
             .map(|level| {

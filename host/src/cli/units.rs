@@ -83,12 +83,18 @@ impl UnitsCommand {
                 if units.is_empty() {
                     println!("no units under {under}");
                 }
+                let levels = ["province", "city", "county", "street", "community", "grid"];
+                let depth_of = |level: &str| levels.iter().position(|l| *l == level);
                 for unit in units {
-                    let depth = ["province", "city", "county", "street", "community", "grid"]
-                        .iter()
-                        .position(|level| *level == unit.level)
-                        .unwrap_or(0);
-                    println!("{}{} {}", "  ".repeat(depth), unit.code, unit.name);
+                    // A department sits one step in from the county or street it serves.
+                    let (depth, mark) = match depth_of(&unit.level) {
+                        Some(depth) => (depth, ""),
+                        None => {
+                            let parent = unit.parent_code.as_deref().unwrap_or_default();
+                            (parent.len().min(9) / 3 + 1, " (职能部门)")
+                        }
+                    };
+                    println!("{}{} {}{mark}", "  ".repeat(depth), unit.code, unit.name);
                 }
                 Ok(())
             }

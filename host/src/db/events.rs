@@ -50,8 +50,13 @@ pub struct StoredEvent {
     pub deadline: Option<String>,
     /// Marked 督办.
     pub supervised: bool,
-    /// Department or unit it was dispatched to.
+    /// The name of the department or unit it was dispatched to.
     pub dispatched_to: Option<String>,
+    /// The code of the department or lower unit whose queue it is in, from dispatch until
+    /// they return it (kept after they resolve it: it says who handled it).
+    pub handler_unit: Option<String>,
+    /// When the handler received it (ms).
+    pub received_at: Option<i64>,
     /// Where (WGS 84 degrees), if given.
     pub latitude: Option<f64>,
     /// Where (WGS 84 degrees), if given.
@@ -110,8 +115,20 @@ pub struct NewEvent<'a> {
 pub struct MoveDetails {
     /// The SLA deadline (set on acceptance).
     pub deadline: Option<String>,
-    /// Whom it was dispatched to.
-    pub dispatched_to: Option<String>,
+    /// The department or lower unit it is dispatched to: it enters their queue, received
+    /// now, and their inbox is told.
+    pub handler: Option<Handler>,
+    /// The handler gave it back (退回): it leaves their queue.
+    pub release_handler: bool,
+}
+
+/// Whom an event is dispatched to.
+#[derive(Debug, Clone)]
+pub struct Handler {
+    /// The unit's code.
+    pub code: String,
+    /// Its name, as the event shows it.
+    pub name: String,
 }
 
 /// A scoped search for events (the Open311 request list): every condition given must hold.
@@ -156,7 +173,7 @@ pub enum MoveError {
 
 const EVENT_COLUMNS: &str = "id, category, title, description, state, unit_code, reporter, \
     reported_at, deadline, supervised, dispatched_to, latitude, longitude, address, attributes, \
-    updated_at, urgent";
+    updated_at, urgent, handler_unit, received_at";
 
 fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
     let state: String = row.try_get("state")?;
@@ -180,6 +197,8 @@ fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
             .map_err(|e| sqlx::Error::Decode(e.into()))?,
         updated_at: row.try_get("updated_at")?,
         urgent: row.try_get::<i64, _>("urgent")? != 0,
+        handler_unit: row.try_get("handler_unit")?,
+        received_at: row.try_get("received_at")?,
     })
 }
 
@@ -365,6 +384,39 @@ impl Db {
         rows.iter().map(stored).collect()
     }
 
+    /// The open events (dispatched or being handled) in the queues of `handlers`, the
+    /// earliest deadline first, then by id; after the `(deadline, id)` of the previous
+    /// page's last row. One range of `events_by_handler` per handler.
+    pub async fn handler_queue(
+        &self,
+        handlers: &[String],
+        after: Option<(&str, i64)>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<StoredEvent>> {
+        if handlers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (0..handlers.len()).map(|i| format!("${}", i + 4)).collect();
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE handler_unit IN ({}) \
+             AND state IN ('dispatched', 'handling') \
+             AND (deadline > $1 OR (deadline = $1 AND id > $2)) \
+             ORDER BY deadline, id LIMIT $3",
+            list.join(", ")
+        );
+        // Before the first page: every deadline (`YYYY-MM-DD`) sorts after "".
+        let (deadline, id) = after.unwrap_or(("", 0));
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(deadline)
+            .bind(id)
+            .bind(limit);
+        for handler in handlers {
+            statement = statement.bind(handler);
+        }
+        let rows = statement.fetch_all(self.pool()).await?;
+        rows.iter().map(stored).collect()
+    }
+
     /// Up to `limit` of the events `reporter` (`user:NAME`) reported, newest first.
     pub async fn events_reported_by(
         &self,
@@ -460,19 +512,26 @@ impl Db {
         } else {
             event.unit_code.clone()
         };
+        let now = now_ms();
         let mut tx = self.begin_write().await?;
         let moved = sqlx::query(
             "UPDATE events SET state = $1, unit_code = $2, \
-             deadline = COALESCE($3, deadline), dispatched_to = COALESCE($4, dispatched_to), \
-             updated_at = $7 WHERE id = $5 AND state = $6",
+             deadline = COALESCE($3, deadline), updated_at = $7, \
+             dispatched_to = CASE WHEN $8 = 1 THEN NULL ELSE COALESCE($4, dispatched_to) END, \
+             handler_unit = CASE WHEN $8 = 1 THEN NULL ELSE COALESCE($9, handler_unit) END, \
+             received_at = CASE WHEN $8 = 1 THEN NULL WHEN $9 IS NOT NULL THEN $7 \
+             ELSE received_at END \
+             WHERE id = $5 AND state = $6",
         )
         .bind(transition.to.name())
         .bind(&unit_code)
         .bind(details.deadline.as_deref())
-        .bind(details.dispatched_to.as_deref())
+        .bind(details.handler.as_ref().map(|h| h.name.as_str()))
         .bind(event.id)
         .bind(transition.from.name())
-        .bind(now_ms())
+        .bind(now)
+        .bind(i64::from(details.release_handler))
+        .bind(details.handler.as_ref().map(|h| h.code.as_str()))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -489,6 +548,29 @@ impl Db {
             note,
         )
         .await?;
+        if let Some(handler) = &details.handler {
+            sqlx::query(
+                "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&handler.code)
+            .bind(format!("新派遣事件：{}", event.title))
+            .bind(format!(
+                "事件「{}」（单位 {}）已派遣给{}，请在办理期限 {} 前办结；派错的请在收到后 2 个工作日内退回。",
+                event.title,
+                event.unit_code,
+                handler.name,
+                details
+                    .deadline
+                    .as_deref()
+                    .or(event.deadline.as_deref())
+                    .unwrap_or("—")
+            ))
+            .bind(event.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         notify_reporter(
             &mut tx,
             event.reporter.as_deref(),
@@ -501,6 +583,44 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Records a 催办 of `event` by `actor` with `note`: a timeline entry (the state stays)
+    /// and a message to `to_unit`, the unit working it now, in one transaction.
+    pub async fn urge_event(
+        &self,
+        event: &StoredEvent,
+        actor: &str,
+        note: &str,
+        to_unit: &str,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.begin_write().await?;
+        add_timeline(
+            &mut tx,
+            event.id,
+            actor,
+            "urge",
+            Some(event.state),
+            event.state,
+            note,
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(to_unit)
+        .bind(format!("催办：{}", event.title))
+        .bind(format!(
+            "事件「{}」（办理期限 {}）被催办：{note}",
+            event.title,
+            event.deadline.as_deref().unwrap_or("—")
+        ))
+        .bind(event.id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
     }
 
     /// Marks every open, unsupervised event whose deadline is before `today` as supervised
@@ -606,7 +726,7 @@ mod tests {
         let accept = transition(EventState::Reported, "accept").expect("accept");
         let details = MoveDetails {
             deadline: Some("2026-12-01".into()),
-            dispatched_to: None,
+            ..MoveDetails::default()
         };
         db.move_event(&event, accept, "user:admin", "", &details)
             .await

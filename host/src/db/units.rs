@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use super::{Db, now_ms};
-use crate::grid::unit_code::{level_of, parent_of, subtree_end};
+use crate::grid::unit_code::{kind_name, parent_of, subtree_end};
 use crate::grid::unit_import::UnitRow;
 
 /// A stored unit.
@@ -14,7 +14,7 @@ pub struct StoredUnit {
     pub code: String,
     /// Name.
     pub name: String,
-    /// Level, lowercase (`province` … `grid`).
+    /// Level, lowercase (`province` … `grid`), or `department`.
     pub level: String,
     /// Parent code.
     pub parent_code: Option<String>,
@@ -32,9 +32,7 @@ pub struct ImportCounts {
 }
 
 fn level_name(code: &str) -> String {
-    level_of(code)
-        .map(|level| format!("{level:?}").to_lowercase())
-        .unwrap_or_default()
+    kind_name(code).unwrap_or_default().to_owned()
 }
 
 fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredUnit> {
@@ -104,13 +102,28 @@ impl Db {
         row.as_ref().map(stored).transpose()
     }
 
-    /// The direct children of `code`, by code.
+    /// The direct children of `code` in the tree of areas, by code (its departments are
+    /// not among them: [`Db::departments_under`] lists those).
     pub async fn unit_children(&self, code: &str) -> sqlx::Result<Vec<StoredUnit>> {
         let rows = sqlx::query(
             "SELECT code, name, level, parent_code, boundary FROM units \
-             WHERE parent_code = $1 ORDER BY code",
+             WHERE parent_code = $1 AND level <> 'department' ORDER BY code",
         )
         .bind(code)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(stored).collect()
+    }
+
+    /// The departments in the subtree of `code` (attached to it or to a unit below it), by
+    /// code.
+    pub async fn departments_under(&self, code: &str) -> sqlx::Result<Vec<StoredUnit>> {
+        let rows = sqlx::query(
+            "SELECT code, name, level, parent_code, boundary FROM units \
+             WHERE code >= $1 AND code < $2 AND level = 'department' ORDER BY code",
+        )
+        .bind(code)
+        .bind(subtree_end(code))
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(stored).collect()
@@ -193,6 +206,30 @@ mod tests {
             .map(|u| u.code)
             .collect();
         assert_eq!(children, ["420202", "420203"]);
+
+        // A department is in its county's subtree, but not among its children.
+        db.import_units(&[row("420202.cgj", "区城管执法局")])
+            .await
+            .expect("department");
+        let department = db.unit("420202.cgj").await.expect("get").expect("exists");
+        assert_eq!(department.level, "department");
+        assert_eq!(department.parent_code.as_deref(), Some("420202"));
+        let children: Vec<String> = db
+            .unit_children("420202")
+            .await
+            .expect("children")
+            .into_iter()
+            .map(|u| u.code)
+            .collect();
+        assert_eq!(children, ["420202001"]);
+        let departments: Vec<String> = db
+            .departments_under("4202")
+            .await
+            .expect("departments")
+            .into_iter()
+            .map(|u| u.code)
+            .collect();
+        assert_eq!(departments, ["420202.cgj"]);
     }
 
     on_both_engines!(scenarios, units_on_sqlite, units_on_postgres);

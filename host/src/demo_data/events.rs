@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use super::geometry::BBox;
 use crate::db::Db;
-use crate::db::events::{MoveDetails, NewEvent};
+use crate::db::events::{Handler, MoveDetails, NewEvent};
 use crate::grid::calendar::WorkingCalendar;
 use crate::grid::workflow::{EventState, transition};
 
@@ -97,17 +97,30 @@ const REPORTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Departments and units events are dispatched to.
-const DEPARTMENTS: &[&str] = &[
-    "区城管执法局",
-    "区住建局",
-    "区生态环境分局",
-    "街道综治中心",
-    "区应急管理局",
-    "区司法局",
-    "供电公司",
-    "区水务局",
-];
+/// Whom the demo dispatches an event in `grid` to: one of the departments serving it (its
+/// county's bureaus and its street's stations, where the demo has departments), else its
+/// street, the lower unit that works it.
+async fn handler_for(db: &Db, rng: &mut Rng, grid: &str) -> anyhow::Result<Handler> {
+    let street = &grid[..9];
+    let serving: Vec<_> = db
+        .departments_under(&grid[..6])
+        .await?
+        .into_iter()
+        .filter(|d| {
+            let parent = d.parent_code.as_deref().unwrap_or_default();
+            parent == &grid[..6] || parent == street
+        })
+        .collect();
+    let unit = if serving.is_empty() {
+        db.unit(street).await?.context("the grid's street")?
+    } else {
+        serving[rng.usize(..serving.len())].clone()
+    };
+    Ok(Handler {
+        code: unit.code,
+        name: unit.name,
+    })
+}
 
 /// The final states events are drawn towards, with their shares (most events are long
 /// finished, some are in each stage of work).
@@ -236,7 +249,7 @@ pub async fn generate_events(
                 ..Default::default()
             })
             .await?;
-        let department = DEPARTMENTS[rng.usize(..DEPARTMENTS.len())];
+        let handler = handler_for(db, &mut rng, grid).await?;
         let accepted_on = today.checked_sub(jiff::Span::new().days(rng.i64(0..30)))?;
         for action in actions(&mut rng, target) {
             let event = db.event(id).await?.context("the event just reported")?;
@@ -251,9 +264,10 @@ pub async fn generate_events(
                     }
                     _ => None,
                 },
-                dispatched_to: (action == "dispatch").then(|| department.to_owned()),
+                handler: (action == "dispatch").then(|| handler.clone()),
+                release_handler: action == "return" && event.state == EventState::Dispatched,
             };
-            let (actor, note) = actor_and_note(action, department);
+            let (actor, note) = actor_and_note(action, &handler.name);
             db.move_event(&event, step, actor, &note, &details).await?;
         }
         *by_state.entry(target.name()).or_default() += 1;

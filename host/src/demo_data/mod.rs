@@ -149,6 +149,19 @@ pub async fn seed(
     }
     let unit_rows: Vec<_> = rows.into_iter().map(|(row, _)| row).collect();
     db.import_units(&unit_rows).await?;
+    let departments = units::departments(&tree);
+    let problems = validate(&departments, |code| {
+        unit_rows.iter().any(|u| u.code == code) || existing.contains(code)
+    });
+    if let Some(first) = problems.first() {
+        return Err(SeedError::InvalidUnits(first.to_string()).into());
+    }
+    let department_rows: Vec<_> = departments.into_iter().map(|(row, _)| row).collect();
+    db.import_units(&department_rows).await?;
+    *summary
+        .units_by_level
+        .entry("department".to_owned())
+        .or_default() += department_rows.len();
     for unit in &tree {
         let level = level_of(&unit.code)
             .map(|level| format!("{level:?}").to_lowercase())

@@ -256,6 +256,72 @@ pub fn unit_rows(units: &[DemoUnit]) -> Vec<(UnitRow, Option<String>)> {
         .collect()
 }
 
+/// The county whose departments the demo seeds (黄石港区): enough for dispatch, queues and
+/// 吹哨报到 to be tried; the other counties' events go to their streets.
+pub const DEPARTMENT_COUNTY: &str = "420202";
+
+/// The county's departments (职能部门): the part of the code after its own, and the name.
+const COUNTY_DEPARTMENTS: [(&str, &str); 8] = [
+    ("cgj", "黄石港区城市管理执法局"),
+    ("zjj", "黄石港区住房和城乡建设局"),
+    ("sthj", "市生态环境局黄石港分局"),
+    ("scjg", "黄石港区市场监督管理局"),
+    ("mzj", "黄石港区民政局"),
+    ("yjj", "黄石港区应急管理局"),
+    ("sfj", "黄石港区司法局"),
+    ("slj", "黄石港区水利和湖泊局"),
+];
+
+/// Each street's own stations: the part of the code, and the name after the street's.
+const STREET_DEPARTMENTS: [(&str, &str); 3] = [
+    ("pcs", "派出所"),
+    ("sfs", "司法所"),
+    ("cgzd", "城管执法中队"),
+];
+
+/// The demo's departments: 黄石港区's bureaus and each of its streets' stations, in code
+/// order (a department follows its parent). They have no boundary: they serve their
+/// parent's area.
+pub fn departments(units: &[DemoUnit]) -> Vec<(UnitRow, Option<String>)> {
+    let mut rows = Vec::new();
+    let mut add = |code: String, name: String, parent: &str| {
+        rows.push((
+            UnitRow {
+                row: rows.len() + 1,
+                code,
+                name,
+                boundary: None,
+            },
+            Some(parent.to_owned()),
+        ));
+    };
+    for (part, name) in COUNTY_DEPARTMENTS {
+        add(
+            format!("{DEPARTMENT_COUNTY}.{part}"),
+            name.to_owned(),
+            DEPARTMENT_COUNTY,
+        );
+    }
+    let streets = units
+        .iter()
+        .filter(|u| u.code.len() == 9 && u.code.starts_with(DEPARTMENT_COUNTY));
+    for street in streets {
+        let place = street
+            .name
+            .trim_end_matches("街道")
+            .trim_end_matches('镇')
+            .trim_end_matches('乡');
+        for (part, name) in STREET_DEPARTMENTS {
+            add(
+                format!("{}.{part}", street.code),
+                format!("{place}{name}"),
+                &street.code,
+            );
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -270,6 +336,15 @@ mod tests {
         let by_code: BTreeMap<&str, &str> = units
             .iter()
             .map(|u| (u.code.as_str(), u.name.as_str()))
+            .collect();
+        let departments = departments(&units);
+        let by_code: BTreeMap<&str, &str> = by_code
+            .into_iter()
+            .chain(
+                departments
+                    .iter()
+                    .map(|(d, _)| (d.code.as_str(), d.name.as_str())),
+            )
             .collect();
         let csv = parse_csv(include_str!("../../data/demo/units.csv")).expect("parses");
         for (row, _) in csv {
@@ -308,6 +383,15 @@ mod tests {
         let grids = units.iter().filter(|u| u.code.len() == 15).count();
         assert!(grids > 500, "{grids} grids");
         assert!(validate(&unit_rows(&units), |_| false).is_empty());
+        let tree: std::collections::BTreeSet<&str> =
+            units.iter().map(|u| u.code.as_str()).collect();
+        let departments = departments(&units);
+        assert_eq!(
+            departments.len(),
+            8 + 3 * 4,
+            "8 bureaus, 3 stations in 4 streets"
+        );
+        assert!(validate(&departments, |code| tree.contains(code)).is_empty());
     }
 
     #[test]

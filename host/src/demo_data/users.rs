@@ -1,6 +1,6 @@
 //! The demo's users: one per kind of person the platform serves, each with the grants that
 //! person would hold in the seeded 黄石市 tree. `wangge demo seed --users`, the plugin test
-//! harness and `wangge plugin dev` create the same four.
+//! harness and `wangge plugin dev` create the same five.
 
 use crate::auth::{Grant, Role, password};
 use crate::db::Db;
@@ -21,8 +21,11 @@ pub const DEMO_GRID: &str = "420202001001001";
 /// The street of the demo admin (黄石港街道).
 pub const DEMO_STREET: &str = "420202001";
 
+/// The department of the demo's department staff (黄石港区城市管理执法局).
+pub const DEMO_DEPARTMENT: &str = "420202.cgj";
+
 /// The demo users: sign in with [`DEMO_PASSWORD`].
-pub const DEMO_USERS: [DemoUser; 4] = [
+pub const DEMO_USERS: [DemoUser; 5] = [
     DemoUser {
         username: "leader",
         name: "黄石市领导",
@@ -42,6 +45,11 @@ pub const DEMO_USERS: [DemoUser; 4] = [
         grants: &[(Role::GridWorker, DEMO_GRID)],
     },
     DemoUser {
+        username: "department",
+        name: "区城管执法局办事员",
+        grants: &[(Role::DepartmentStaff, DEMO_DEPARTMENT)],
+    },
+    DemoUser {
         username: "resident",
         name: "张建国",
         grants: &[(Role::Resident, DEMO_GRID)],
@@ -54,7 +62,7 @@ pub const DEMO_PASSWORD: &str = "wangge-demo";
 /// Creates the demo users with their grants; users that already exist are left alone, so
 /// running it twice changes nothing.
 pub async fn create_demo_users(db: &Db) -> anyhow::Result<()> {
-    // One hash for all four: Argon2 is slow on purpose, and they share the password.
+    // One hash for all five: Argon2 is slow on purpose, and they share the password.
     let hash = password::hash(DEMO_PASSWORD)?;
     for user in &DEMO_USERS {
         let id = match db.user_for_sign_in(user.username).await? {

@@ -166,6 +166,43 @@ impl WorkingCalendar {
     }
 }
 
+/// Days counted at most by [`WorkingCalendar::working_days_left`]: a year and a half, far
+/// beyond any SLA, so a corrupt deadline cannot make a queue page loop for long.
+const MAX_DAYS_COUNTED: u32 = 550;
+
+impl WorkingCalendar {
+    /// The working days from `today` to `deadline`, counted as a queue shows them: with
+    /// the deadline today or later, the working days from today through the deadline (1 on
+    /// the last day itself, if it is a working day); past it, minus the working days since
+    /// the deadline, today included (-1 the first working day after it). Days in a year
+    /// without data count Monday to Friday.
+    pub fn working_days_left(&self, today: Date, deadline: Date) -> i64 {
+        let working = |date: Date| self.is_working_day(date).unwrap_or(!is_weekend(date));
+        let (from, to, sign) = if deadline >= today {
+            (today, deadline, 1)
+        } else {
+            // (deadline, today]: the day after the deadline through today.
+            match deadline.tomorrow() {
+                Ok(next) => (next, today, -1),
+                Err(_) => return 0,
+            }
+        };
+        let mut count = 0_i64;
+        let mut date = from;
+        for _ in 0..MAX_DAYS_COUNTED {
+            if date > to {
+                break;
+            }
+            if working(date) {
+                count += 1;
+            }
+            let Ok(next) = date.tomorrow() else { break };
+            date = next;
+        }
+        sign * count
+    }
+}
+
 /// An SLA deadline and how sure it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline {
@@ -246,6 +283,30 @@ mod tests {
         assert_eq!(
             calendar.add_working_days(date(2026, 9, 30), 0),
             Ok(date(2026, 9, 30))
+        );
+    }
+
+    #[test]
+    fn working_days_left_count_down_through_holidays() {
+        let calendar = calendar();
+        // Friday 27 November 2026 to Tuesday 1 December: Fri, Mon, Tue.
+        assert_eq!(
+            calendar.working_days_left(date(2026, 11, 27), date(2026, 12, 1)),
+            3
+        );
+        assert_eq!(
+            calendar.working_days_left(date(2026, 12, 1), date(2026, 12, 1)),
+            1
+        );
+        // Due Friday 27th; on Monday 30th it is one working day late, the weekend aside.
+        assert_eq!(
+            calendar.working_days_left(date(2026, 11, 30), date(2026, 11, 27)),
+            -1
+        );
+        // Due 30 September: 1 to 7 October are holidays, the 8th is the first day late.
+        assert_eq!(
+            calendar.working_days_left(date(2026, 10, 8), date(2026, 9, 30)),
+            -1
         );
     }
 

@@ -1,6 +1,12 @@
 //! Unit codes: the level of a unit follows from the length of its code (2, 4, 6, 9, 12
 //! digits, and a grid's code extends its community's), and a unit's subtree is every code
 //! that starts with its own. Scope checks are prefix checks, never tree walks.
+//!
+//! A department (职能部门: 城管, 派出所, 司法所 …) is a unit of its own kind attached to a
+//! county or a street: its code is the parent's followed by `.` and a short name
+//! (`420202.cgj`, `420202001.sfs`). It lies in its parent's subtree by the same prefix rule,
+//! so the county's and the street's admins reach it, while its own staff reach only it and
+//! the events dispatched to it, never the parent's grids.
 
 use wangge_registry::Level;
 
@@ -37,6 +43,45 @@ pub fn level_of(code: &str) -> Result<Level, UnitCodeError> {
     })
 }
 
+/// Characters of a department's own part (`cgj` in `420202.cgj`): short enough to read in
+/// a code, long enough for the pinyin initials of any department's name.
+const MAX_DEPARTMENT_PART: usize = 16;
+
+/// The unit a department code attaches to, if `code` is one: `PARENT.PART` with PARENT a
+/// county (6 digits) or a street (9) and PART 2 to 16 lowercase ASCII letters, digits or
+/// `-`, starting with a letter.
+pub fn department_parent(code: &str) -> Option<&str> {
+    let (parent, part) = code.split_once('.')?;
+    let parent_ok = matches!(level_of(parent), Ok(Level::County | Level::Street));
+    let part_ok = (2..=MAX_DEPARTMENT_PART).contains(&part.len())
+        && part.starts_with(|c: char| c.is_ascii_lowercase())
+        && part
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    (parent_ok && part_ok).then_some(parent)
+}
+
+/// Whether `code` is a department's.
+pub fn is_department(code: &str) -> bool {
+    department_parent(code).is_some()
+}
+
+/// The stored name of the kind of unit `code` names: `province` … `grid`, or `department`;
+/// none for a code that is neither.
+pub fn kind_name(code: &str) -> Option<&'static str> {
+    if is_department(code) {
+        return Some("department");
+    }
+    Some(match level_of(code).ok()? {
+        Level::Province => "province",
+        Level::City => "city",
+        Level::County => "county",
+        Level::Street => "street",
+        Level::Community => "community",
+        Level::Grid => "grid",
+    })
+}
+
 /// The code length of a level's parent; none for the province.
 fn parent_len(level: Level) -> Option<usize> {
     match level {
@@ -49,8 +94,12 @@ fn parent_len(level: Level) -> Option<usize> {
     }
 }
 
-/// The code of the parent unit, if the code is valid and not the province's.
+/// The code of the parent unit, if the code is valid and not the province's; a
+/// department's is the county or street it is attached to.
 pub fn parent_of(code: &str) -> Option<&str> {
+    if let Some(parent) = department_parent(code) {
+        return Some(parent);
+    }
     let len = parent_len(level_of(code).ok()?)?;
     code.get(..len)
 }
@@ -61,7 +110,8 @@ pub fn is_within(code: &str, ancestor: &str) -> bool {
 }
 
 /// The exclusive upper bound of the codes in the subtree of `code`: every descendant's code
-/// is `code` followed by digits, and `:` sorts right after `9`. Scope queries are the range
+/// is `code` followed by digits (or `.` and a department's part), and `:` sorts right after
+/// `9` (and after `.`). Scope queries are the range
 /// `code <= c < subtree_end(code)` on an index.
 pub fn subtree_end(code: &str) -> String {
     format!("{code}:")
@@ -115,5 +165,30 @@ mod tests {
         assert!(!is_within("4203", "4202"));
         assert_eq!(child_level(Level::Community), Some(Level::Grid));
         assert_eq!(child_level(Level::Grid), None);
+    }
+
+    #[test]
+    fn departments_attach_to_counties_and_streets() {
+        assert_eq!(department_parent("420202.cgj"), Some("420202"));
+        assert_eq!(department_parent("420202001.sfs"), Some("420202001"));
+        assert_eq!(parent_of("420202001.sfs"), Some("420202001"));
+        assert_eq!(kind_name("420202.cgj"), Some("department"));
+        assert_eq!(kind_name("420202001"), Some("street"));
+        for bad in [
+            "4202.cgj",                 // a city
+            "420202001001.wy",          // a community
+            "420202.",                  // no part
+            "420202.c",                 // too short
+            "420202.CGJ",               // upper case
+            "420202.1a",                // starts with a digit
+            "420202.cg.j",              // two dots
+            "420202.abcdefghijklmnopq", // 17 characters
+        ] {
+            assert_eq!(department_parent(bad), None, "{bad}");
+        }
+        assert!(is_within("420202.cgj", "420202"));
+        assert!(!is_within("420202001001001", "420202.cgj"));
+        assert!("420202.cgj" < subtree_end("420202").as_str());
+        assert!(level_of("420202.cgj").is_err(), "a department is no level");
     }
 }

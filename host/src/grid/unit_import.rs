@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::unit_code::{level_of, parent_of};
+use super::unit_code::{is_department, level_of, parent_of};
 
 /// Longest accepted unit name.
 const MAX_NAME_CHARS: usize = 100;
@@ -176,8 +176,20 @@ pub fn validate(
             ));
             continue;
         }
-        if let Err(e) = level_of(&unit.code) {
-            problems.push(problem(row, "code", e.to_string()));
+        if let Err(e) = level_of(&unit.code)
+            && !is_department(&unit.code)
+        {
+            let text = if unit.code.contains('.') {
+                format!(
+                    "unit code `{}`: a department's code is its county's (6 digits) or \
+                     street's (9) followed by `.` and 2 to 16 lowercase letters, digits or \
+                     `-`, starting with a letter (420202.cgj)",
+                    unit.code
+                )
+            } else {
+                e.to_string()
+            };
+            problems.push(problem(row, "code", text));
             continue;
         }
         let name_chars = unit.name.chars().count();
@@ -230,6 +242,23 @@ mod tests {
         let rows = parse_csv(CSV).expect("parses");
         assert_eq!(rows.len(), 3);
         assert_eq!(validate(&rows, |_| false), Vec::new());
+    }
+
+    #[test]
+    fn departments_import_under_a_county_or_street() {
+        let csv = "code,name,parent\n\
+                   420202.cgj,区城管执法局,420202\n\
+                   420202001.sfs,黄石港司法所,\n\
+                   4202.cgj,市城管局,4202\n\
+                   420202.sfs,区司法局,420203\n";
+        let rows = parse_csv(csv).expect("parses");
+        let problems = validate(&rows, |code| ["420202", "420202001"].contains(&code));
+        let fields: Vec<(usize, &str)> = problems.iter().map(|p| (p.row, p.field)).collect();
+        assert_eq!(fields, [(3, "code"), (4, "parent")], "{problems:?}");
+        assert!(
+            problems[0].problem.contains("followed by `.`"),
+            "{problems:?}"
+        );
     }
 
     #[test]

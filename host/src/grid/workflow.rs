@@ -213,12 +213,13 @@ pub fn plugin_actions() -> Vec<&'static str> {
     actions
 }
 
-/// The Chinese name of a timeline action: a workflow action's, or the two the platform
-/// writes itself (`report` 上报, `supervise` 督办).
+/// The Chinese name of a timeline action: a workflow action's, or those that leave the state
+/// as it is (`report` 上报, `supervise` 督办 by the platform, `urge` 催办 by a person).
 pub fn action_zh(action: &str) -> &str {
     match action {
         "report" => "上报",
         "supervise" => "督办",
+        "urge" => "催办",
         other => TRANSITIONS
             .iter()
             .find(|t| t.action == other)
@@ -279,6 +280,7 @@ mod tests {
     fn timeline_actions_have_chinese_names() {
         assert_eq!(action_zh("report"), "上报");
         assert_eq!(action_zh("supervise"), "督办");
+        assert_eq!(action_zh("urge"), "催办");
         assert_eq!(action_zh("dispatch"), "派遣");
         assert_eq!(action_zh("unknown"), "unknown");
     }

@@ -12,14 +12,40 @@ use crate::grid::unit_import::{RowProblem, parse_csv, parse_geojson, validate};
 use crate::rules::actor::Person;
 use crate::rules::error::{RuleError, RuleResult};
 
-/// The subtree under `unit`, that unit first.
-pub async fn subtree(db: &Db, person: &Person, unit: &str) -> RuleResult<Vec<StoredUnit>> {
+/// Which units of a subtree a listing holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Every unit: the areas and the departments attached to them.
+    #[default]
+    All,
+    /// The areas only (province … grid).
+    Area,
+    /// The departments only (职能部门).
+    Department,
+}
+
+/// The subtree under `unit`, that unit first, of the `kind` asked for.
+pub async fn subtree(
+    db: &Db,
+    person: &Person,
+    unit: &str,
+    kind: Kind,
+) -> RuleResult<Vec<StoredUnit>> {
     if !person.grants.reaches(unit) {
         return Err(RuleError::Forbidden(format!(
             "you hold no role at unit {unit}"
         )));
     }
-    Ok(db.unit_subtree(unit).await?)
+    Ok(match kind {
+        Kind::Department => db.departments_under(unit).await?,
+        Kind::All => db.unit_subtree(unit).await?,
+        Kind::Area => db
+            .unit_subtree(unit)
+            .await?
+            .into_iter()
+            .filter(|u| u.level != "department")
+            .collect(),
+    })
 }
 
 /// A file of units, in one of the two formats an import reads.

@@ -27,6 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, report))
         .routes(routes!(read))
         .routes(routes!(act))
+        .routes(routes!(dispatch_targets))
+        .routes(routes!(urge))
 }
 
 /// A category of events, with its SLA and custom fields.
@@ -150,8 +152,13 @@ pub struct EventJson {
     pub deadline: Option<String>,
     /// Marked 督办 for being overdue.
     pub supervised: bool,
-    /// The department or unit it was dispatched to.
+    /// The name of the department or lower unit it was dispatched to.
     pub dispatched_to: Option<String>,
+    /// The code of the department or lower unit whose queue holds it (kept once they
+    /// resolve it; cleared when they return it).
+    pub handler: Option<String>,
+    /// When the handler received it (ms since the epoch).
+    pub received_at: Option<i64>,
     /// Degrees north, if given.
     pub latitude: Option<f64>,
     /// Degrees east, if given.
@@ -182,6 +189,8 @@ impl From<&StoredEvent> for EventJson {
             deadline: event.deadline.clone(),
             supervised: event.supervised,
             dispatched_to: event.dispatched_to.clone(),
+            handler: event.handler_unit.clone(),
+            received_at: event.received_at,
             latitude: event.latitude,
             longitude: event.longitude,
             address: event.address.clone(),
@@ -416,8 +425,8 @@ pub struct ActionRequest {
     #[serde(default)]
     #[schema(schema_with = schemas::note)]
     pub note: String,
-    /// For `dispatch`: the department or lower unit that will handle it (1 to 100
-    /// characters).
+    /// For `dispatch`: the code of the department or lower unit that will handle it, one of
+    /// `GET /api/events/{id}/dispatch-targets`.
     #[schema(schema_with = schemas::dispatched_to)]
     pub dispatched_to: Option<String>,
 }
@@ -426,8 +435,12 @@ pub struct ActionRequest {
 ///
 /// Per action, the roles in `grid::workflow` over the event's unit (a resident evaluates
 /// only what they reported). `accept` sets the SLA deadline on the working-day calendar;
-/// `dispatch` needs `dispatched_to`. A 409 says the action does not start from the event's
-/// state (someone may have moved it first).
+/// `dispatch` needs `dispatched_to`, the code of a department or lower unit from
+/// `GET /api/events/{id}/dispatch-targets`: the event enters that unit's queue and its
+/// inbox is told. Once dispatched, only that unit's people (or an admin above it) take
+/// `handle`, `resolve` and `return`; a `return` needs its reason in `note` and comes within
+/// 2 working days of receipt (a 409 after them). A 409 also says the action does not start
+/// from the event's state (someone may have moved it first).
 #[utoipa::path(
     post,
     path = "/api/events/{id}/actions",
@@ -461,4 +474,96 @@ async fn act(
     )
     .await?;
     Ok(Json(EventJson::from(&moved)))
+}
+
+/// A unit an event may be dispatched to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DispatchTarget {
+    /// Its code: the `dispatched_to` of a `dispatch`.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// `department`, or the level of a lower unit (`street` … `grid`).
+    pub kind: String,
+}
+
+/// The units an event may be dispatched to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DispatchTargets {
+    /// Departments serving the event's place first (its county's and street's), then the
+    /// lower units on the way down to the event's unit; each by code.
+    pub targets: Vec<DispatchTarget>,
+}
+
+/// List whom an event may be dispatched to
+///
+/// Those who may dispatch it (unit admins over its unit).
+#[utoipa::path(
+    get,
+    path = "/api/events/{id}/dispatch-targets",
+    tag = "events",
+    operation_id = "listDispatchTargets",
+    params(("id" = i64, Path, description = "The event's id.")),
+    responses(
+        (status = 200, description = "The units it may be dispatched to.", body = DispatchTargets),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn dispatch_targets(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<DispatchTargets>, ApiError> {
+    let targets = events::dispatch::targets_of(state.db(), user.person(), id).await?;
+    Ok(Json(DispatchTargets {
+        targets: targets
+            .into_iter()
+            .map(|unit| DispatchTarget {
+                code: unit.code,
+                name: unit.name,
+                kind: unit.level,
+            })
+            .collect(),
+    }))
+}
+
+/// A 催办.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UrgeRequest {
+    /// What is wanted by when: 2 to 500 characters.
+    #[schema(schema_with = schemas::urge_note)]
+    pub note: String,
+}
+
+/// Urge an event (催办)
+///
+/// Leaders and unit admins over its unit, while it is open (reported to resolved; a closed,
+/// evaluated or rejected event is a 409). Whoever must act next is told in their unit inbox: the department or lower
+/// unit while it is in their hands, else the event's unit. On the timeline (`urge`, the
+/// state unchanged) and audited `event.urged`.
+#[utoipa::path(
+    post,
+    path = "/api/events/{id}/urge",
+    tag = "events",
+    operation_id = "urgeEvent",
+    params(("id" = i64, Path, description = "The event's id.")),
+    request_body = UrgeRequest,
+    responses(
+        (status = 200, description = "The event, urged.", body = EventJson),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn urge(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<UrgeRequest>,
+) -> Result<Json<EventJson>, ApiError> {
+    let event = events::urge::urge(state.ground(), user.person(), id, &body.note).await?;
+    Ok(Json(EventJson::from(&event)))
 }

@@ -18,6 +18,7 @@ mod numbers;
 pub mod openapi;
 mod organizations;
 mod paging;
+mod queue;
 mod rejections;
 mod residents;
 pub mod responses;
@@ -53,6 +54,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(organizations::router())
         .merge(special_populations::router())
         .merge(events::router())
+        .merge(queue::router())
         .merge(stats::router())
         .merge(warnings::router())
         .merge(inbox::router())

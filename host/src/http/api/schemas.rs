@@ -116,7 +116,8 @@ text_fields! {
     title(false): 1 to 100, "1 to 100 characters besides spaces; kept trimmed.";
     description(false): 0 to 2000, "At most 2000 characters.";
     note(false): 0 to 2000, "At most 2000 characters.";
-    dispatched_to(true): 0 to 100, "For `dispatch`: the department or lower unit, 1 to 100 characters.";
+    urge_note(false): 2 to 500, "At least 2 characters besides spaces, at most 500.";
+    dispatched_to(true): 0 to 100, "For `dispatch`: the code of the department or lower unit, from the event's dispatch targets.";
     address(true): 0 to 200, "At most 200 characters.";
     unmask_reason(false): 4 to 500, "At least 4 characters besides spaces, at most 500.";
     warning_body(false): 0 to 2000, "At most 2000 characters.";

@@ -35,6 +35,19 @@ pub struct SubtreeQuery {
     /// Include each unit's GeoJSON boundary.
     #[serde(default)]
     pub boundaries: bool,
+    /// `area` (province … grid), `department` (the departments attached to the root or
+    /// below it), or both when absent.
+    pub kind: Option<KindParam>,
+}
+
+/// Which units a listing holds.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum KindParam {
+    /// Province … grid.
+    Area,
+    /// 职能部门.
+    Department,
 }
 
 /// A unit.
@@ -44,7 +57,9 @@ pub struct UnitJson {
     pub code: String,
     /// Its name.
     pub name: String,
-    /// `province`, `city`, `county`, `street`, `community` or `grid`.
+    /// `province`, `city`, `county`, `street`, `community`, `grid`, or `department` (a
+    /// department attached to its parent, a county or street; its code is the parent's, `.`
+    /// and a short name: `420202.cgj`).
     pub level: String,
     /// Its parent's code; `null` for a province.
     pub parent: Option<String>,
@@ -81,7 +96,12 @@ async fn subtree(
     user: ApiUser,
     Query(query): Query<SubtreeQuery>,
 ) -> Result<Json<Units>, ApiError> {
-    let rows = units::subtree(state.db(), user.person(), &query.under).await?;
+    let kind = match query.kind {
+        None => units::Kind::All,
+        Some(KindParam::Area) => units::Kind::Area,
+        Some(KindParam::Department) => units::Kind::Department,
+    };
+    let rows = units::subtree(state.db(), user.person(), &query.under, kind).await?;
     Ok(Json(Units {
         units: rows
             .into_iter()

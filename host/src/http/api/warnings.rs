@@ -81,8 +81,11 @@ async fn push(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct InboxQuery {
-    /// The unit's code; messages to it alone, not to its subtree.
-    #[param(pattern = r"^[0-9]{2,18}$", example = "420202001001001")]
+    /// The unit's code (a department's too); messages to it alone, not to its subtree.
+    #[param(
+        pattern = r"^[0-9]{2,18}(\.[a-z][a-z0-9-]{1,15})?$",
+        example = "420202001001001"
+    )]
     pub unit: String,
 }
 
@@ -110,8 +113,8 @@ pub struct UnitInbox {
 
 /// Read a unit's inbox
 ///
-/// The unit's staff (grid workers, department staff, unit admins, leaders): warnings and
-/// 督办 notices addressed to the unit.
+/// The unit's staff (grid workers, department staff, unit admins, leaders): warnings, 督办
+/// notices and, for a department or lower unit, the events dispatched to it.
 #[utoipa::path(
     get,
     path = "/api/unit-inbox",

@@ -1,10 +1,13 @@
 //! The server-rendered pages, in Chinese: the resident portal (`portal`), the grid worker's
-//! workspace (`worker`), the admin console (`admin`) and the leader dashboards
-//! (`dashboard`), sharing one frame (`frame`: layout, error page, access extractors). A
+//! workspace (`worker`), the department's queue (`department`), the admin console (`admin`)
+//! and the leader dashboards (`dashboard`), sharing one frame (`frame`: layout, error page,
+//! access extractors) and the event page (`event_view`). A
 //! page is a door like any other: it reads the form or query, calls the rules and renders.
 
 pub mod admin;
 pub mod dashboard;
+pub mod department;
+pub mod event_view;
 pub mod frame;
 pub mod portal;
 pub mod services;
@@ -19,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(portal::router())
         .merge(worker::router())
+        .merge(department::router())
         .merge(admin::router())
         .merge(dashboard::router())
         .merge(frame::layout::router())

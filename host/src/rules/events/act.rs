@@ -5,8 +5,11 @@
 //! unit (a resident evaluates only what they reported); a plugin installation only the
 //! actions the workflow marks `by_plugins` (the handling of a dispatched event), on events
 //! in its scope. Accepting sets the SLA deadline on the working-day calendar; dispatching
-//! needs the department or unit that will handle it. The move itself is conditional on the
-//! state the event was read in, so two people acting at once cannot both move it.
+//! names the department or lower unit that will handle it (`dispatch::targets`), and the
+//! event enters that unit's queue. Once dispatched, only that unit (its staff, or an admin
+//! above it) handles, resolves or returns the event; a return needs its reason and comes
+//! within [`RETURN_WORKING_DAYS`] of receipt. The move itself is conditional on the state
+//! the event was read in, so two people acting at once cannot both move it.
 //!
 //! After the move: a plugin's is audited (`event.transitioned`); a person's is announced to
 //! the plugins subscribed to `event-transitioned` (not a plugin's own, for the reason
@@ -17,8 +20,8 @@ use serde_json::json;
 use super::read::in_scope;
 use crate::db::audit::AuditEntry;
 use crate::db::events::{MoveDetails, MoveError, StoredEvent};
-use crate::grid::calendar::today_in_china;
-use crate::grid::workflow::{self, Transition, actions_from};
+use crate::grid::calendar::{day_in_china, today_in_china};
+use crate::grid::workflow::{self, EventState, Transition, actions_from};
 use crate::plugins::hooks::Notice;
 use crate::rules::actor::Actor;
 use crate::rules::error::{RuleError, RuleResult};
@@ -31,6 +34,10 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 /// Characters naming whom an event is dispatched to.
 pub const MAX_DISPATCHED_TO_CHARS: usize = 100;
 
+/// Working days after receipt in which a handler may return (退回) a misrouted event: the
+/// 2 that Shandong's 12345 rules give. After them the event is theirs to handle.
+pub const RETURN_WORKING_DAYS: u32 = 2;
+
 /// An action to take, as the door read it.
 #[derive(Debug, Clone, Copy)]
 pub struct Action<'a> {
@@ -40,15 +47,27 @@ pub struct Action<'a> {
     pub action: &'a str,
     /// The actor's note for the timeline (may be empty).
     pub note: &'a str,
-    /// For `dispatch`: the department or lower unit that will handle the event.
+    /// For `dispatch`: the code of the department or lower unit that will handle the event.
     pub dispatched_to: Option<&'a str>,
+}
+
+/// The unit whose people take `transition` on `event`: the handler's for the handling work
+/// of a dispatched event (the department or lower unit it was dispatched to), else the
+/// event's own unit.
+fn acting_unit<'e>(event: &'e StoredEvent, transition: &Transition) -> &'e str {
+    match &event.handler_unit {
+        Some(handler) if transition.by_plugins => handler,
+        _ => &event.unit_code,
+    }
 }
 
 /// Whether `actor` may take `transition` on `event`, by the workflow's rules.
 pub fn may_take(actor: &Actor<'_>, event: &StoredEvent, transition: &Transition) -> bool {
     match actor {
         Actor::Person(person) => transition.roles.iter().any(|role| {
-            person.grants.has_role_at(*role, &event.unit_code)
+            person
+                .grants
+                .has_role_at(*role, acting_unit(event, transition))
                 && (*role != crate::auth::Role::Resident
                     || event.reporter.as_deref() == Some(person.actor_name().as_str()))
         }),
@@ -80,7 +99,7 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
             "`{}` ({}) needs one of these roles at unit {}: {}",
             transition.action,
             transition.action_zh,
-            event.unit_code,
+            acting_unit(&event, transition),
             roles.join(", ")
         )));
     }
@@ -118,13 +137,16 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
             0,
             MAX_DISPATCHED_TO_CHARS,
         )?;
-        if target.is_empty() {
-            return Err(RuleError::invalid(
-                "dispatched_to",
-                "name the department or lower unit that will handle the event",
+        let Some(person) = actor.person() else {
+            return Err(RuleError::Forbidden(
+                "dispatching is decided by people, not plugins".into(),
             ));
-        }
-        details.dispatched_to = Some(target.to_owned());
+        };
+        details.handler = Some(super::dispatch::check_target(db, person, &event, target).await?);
+    }
+    if transition.action == "return" && transition.from == EventState::Dispatched {
+        check_return(ground, &event, note)?;
+        details.release_handler = true;
     }
     let by = actor.name();
     let note = format!("{note}{provisional_note}");
@@ -161,6 +183,35 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
         }),
     }
     Ok(moved)
+}
+
+/// A handler's return (退回) of a dispatched event: with its reason, within
+/// [`RETURN_WORKING_DAYS`] working days of receipt (`Conflict` after them, naming the last
+/// day).
+fn check_return(ground: &Ground, event: &StoredEvent, note: &str) -> RuleResult<()> {
+    if note.trim().is_empty() {
+        return Err(RuleError::invalid(
+            "note",
+            "a return needs its reason: say why the event is not yours to handle",
+        ));
+    }
+    let Some(received) = event.received_at.and_then(day_in_china) else {
+        // Dispatched before routing kept the receipt time: no window to hold it to.
+        return Ok(());
+    };
+    let last_day = ground
+        .calendar
+        .deadline(received, RETURN_WORKING_DAYS)
+        .map_err(|e| RuleError::Internal(e.into()))?
+        .date;
+    if today_in_china() > last_day {
+        return Err(RuleError::Conflict(format!(
+            "the {RETURN_WORKING_DAYS} working days to return this event ended on {last_day} \
+             (received {received}); it is yours to handle now, or to resolve with a note \
+             saying what could not be done"
+        )));
+    }
+    Ok(())
 }
 
 /// A plugin asking for an action people decide (`Forbidden`) or no action at all

@@ -1,12 +1,16 @@
 //! The event workflow (事件): reporting, reading within one's scope, moving through the
-//! workflow, and the supervision sweep. The workflow itself (states, transitions, roles) is
+//! workflow (dispatch routing to a department's or lower unit's queue), the queue, and the
+//! supervision sweep. The workflow itself (states, transitions, roles) is
 //! data in `grid::workflow`; these are the rules that apply it to an actor.
 
 pub mod act;
 pub mod categories;
+pub mod dispatch;
+pub mod queue;
 pub mod read;
 pub mod report;
 pub mod supervise;
+pub mod urge;
 
 pub use act::{Action, act, may_take, possible};
 pub use read::{Search, in_scope, search, with_timeline, work_list};

@@ -11,10 +11,21 @@ use crate::rules::error::{RuleError, RuleResult};
 /// Events in one work list: the worker's and the API's list of a unit.
 pub const MAX_LISTED: i64 = 200;
 
+/// Whether `event` lies in `actor`'s scope: its unit does, or the department or lower unit
+/// it is dispatched to (a department's staff reach the events in their queue, nothing
+/// else of the place).
+pub fn reaches(actor: &Actor<'_>, event: &StoredEvent) -> bool {
+    actor.reaches(&event.unit_code)
+        || event
+            .handler_unit
+            .as_deref()
+            .is_some_and(|handler| actor.reaches(handler))
+}
+
 /// The event `id`, if it lies in `actor`'s scope; else `NotFound`.
 pub async fn in_scope(db: &Db, actor: &Actor<'_>, id: i64) -> RuleResult<StoredEvent> {
     match db.event(id).await? {
-        Some(event) if actor.reaches(&event.unit_code) => Ok(event),
+        Some(event) if reaches(actor, &event) => Ok(event),
         _ => Err(RuleError::NotFound(format!("event {id}"))),
     }
 }

@@ -1,6 +1,7 @@
 //! Who may see a page, stated in the handler's signature: [`SignedIn`] (anyone with a
 //! session), [`Worker`] and [`WorkerAt`] (a grid worker or unit admin, and the unit a page
-//! is about), [`Admin`] and [`AdminOf`] (a unit admin, and the unit an act is for). Each
+//! is about), [`DepartmentStaff`] (staff of a department, or of a unit events are handed
+//! down to), [`Admin`] and [`AdminOf`] (a unit admin, and the unit an act is for). Each
 //! rejects with the [`PageError`] a visitor should see: sign in first (and come back), or
 //! the area's 403 page.
 
@@ -135,6 +136,61 @@ impl FromRequestParts<AppState> for Worker {
         let units = signed_in.person().units_with(&BASE_DATA_ROLES);
         if units.is_empty() {
             return Err(worker_forbidden(signed_in.visitor()));
+        }
+        Ok(Self { signed_in, units })
+    }
+}
+
+/// Department staff: signed in with `department-staff` somewhere (a department, in
+/// practice). Their area is the queue of the events dispatched to them.
+#[derive(Debug, Clone)]
+pub struct DepartmentStaff {
+    /// Who.
+    pub signed_in: SignedIn,
+    /// Their departments, in grant order, each once.
+    pub units: Vec<String>,
+}
+
+impl DepartmentStaff {
+    /// As the navigation shows them.
+    pub fn visitor(&self) -> Visitor {
+        self.signed_in.visitor()
+    }
+
+    /// The page for what a rule refused, as [`Worker::failed`] answers, in the department
+    /// area.
+    pub fn failed(&self, error: RuleError) -> PageError {
+        match error {
+            RuleError::Forbidden(_) => department_forbidden(self.visitor()),
+            RuleError::NotFound(_) => PageError::not_found(self.visitor()),
+            RuleError::Invalid { .. } | RuleError::InvalidAttribute { .. } => PageError::page(
+                StatusCode::BAD_REQUEST,
+                "请求有误",
+                Area::Department,
+                self.visitor(),
+                html! { p.notice { "页面参数有误，请从待办第一页重新浏览。" } },
+            ),
+            other => other.into(),
+        }
+    }
+}
+
+fn department_forbidden(visitor: Visitor) -> PageError {
+    PageError::forbidden(
+        Area::Portal,
+        visitor,
+        html! { "此页面仅供职能部门的工作人员使用。" },
+    )
+}
+
+impl FromRequestParts<AppState> for DepartmentStaff {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        let units = signed_in.person().units_with(&[Role::DepartmentStaff]);
+        if units.is_empty() {
+            return Err(department_forbidden(signed_in.visitor()));
         }
         Ok(Self { signed_in, units })
     }

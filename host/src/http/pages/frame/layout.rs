@@ -39,8 +39,9 @@ async fn stylesheet() -> impl IntoResponse {
 
 /// The areas beyond the portal, each shown to users holding one of its roles anywhere
 /// (the area itself checks the unit).
-const AREAS: [(&str, &str, &[Role]); 3] = [
+const AREAS: [(&str, &str, &[Role]); 4] = [
     ("/worker/", "工作台", &crate::auth::BASE_DATA_ROLES),
+    ("/department/", "部门待办", &[Role::DepartmentStaff]),
     ("/dashboard/", "统计看板", &crate::auth::LEADER_ROLES),
     ("/admin/", "管理", &[Role::UnitAdmin]),
 ];

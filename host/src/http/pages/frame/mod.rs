@@ -31,6 +31,8 @@ pub enum Area {
     Portal,
     /// The grid worker's workspace (`/worker/`).
     Worker,
+    /// The department's workspace (`/department/`): its queue.
+    Department,
     /// The admin console (`/admin/`).
     Admin,
     /// The leader dashboards (`/dashboard/`), which run the host's own chart scripts.
@@ -45,6 +47,11 @@ impl Area {
                 nav.worker aria-label="网格工作" {
                     a href="/worker/" { "我的网格" }
                     a href="/worker/plugins" { "业务插件" }
+                }
+            },
+            Self::Department => html! {
+                nav.worker aria-label="部门工作" {
+                    a href="/department/" { "待办事件" }
                 }
             },
             Self::Admin => html! {
@@ -64,7 +71,7 @@ impl Area {
     /// Workers and admins work at office screens: their tables use the width.
     fn column(self) -> Column {
         match self {
-            Self::Worker | Self::Admin => Column::Wide,
+            Self::Worker | Self::Department | Self::Admin => Column::Wide,
             Self::Portal | Self::Dashboard => Column::Reading,
         }
     }
@@ -72,7 +79,7 @@ impl Area {
     fn csp(self) -> &'static str {
         match self {
             Self::Dashboard => DASHBOARD_CSP,
-            Self::Portal | Self::Worker | Self::Admin => PAGE_CSP,
+            Self::Portal | Self::Worker | Self::Department | Self::Admin => PAGE_CSP,
         }
     }
 }
