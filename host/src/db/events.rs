@@ -227,6 +227,29 @@ async fn add_timeline(
     Ok(())
 }
 
+/// Leaves a message about `event_id` in `unit`'s inbox (`unit_notifications`), on `tx`:
+/// the move, urging or sweep that causes it commits it or nothing.
+async fn notify_unit(
+    tx: &mut sqlx::AnyConnection,
+    unit: &str,
+    title: &str,
+    body: &str,
+    event_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(unit)
+    .bind(title)
+    .bind(body)
+    .bind(event_id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 impl Db {
     /// The categories, by code.
     pub async fn event_categories(&self) -> sqlx::Result<Vec<Category>> {
@@ -549,26 +572,20 @@ impl Db {
         )
         .await?;
         if let Some(handler) = &details.handler {
-            sqlx::query(
-                "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+            let deadline = details.deadline.as_deref().or(event.deadline.as_deref());
+            notify_unit(
+                &mut tx,
+                &handler.code,
+                &format!("新派遣事件：{}", event.title),
+                &format!(
+                    "事件「{}」（单位 {}）已派遣给{}，请在办理期限 {} 前办结；派错的请在收到后 2 个工作日内退回。",
+                    event.title,
+                    event.unit_code,
+                    handler.name,
+                    deadline.unwrap_or("—")
+                ),
+                event.id,
             )
-            .bind(&handler.code)
-            .bind(format!("新派遣事件：{}", event.title))
-            .bind(format!(
-                "事件「{}」（单位 {}）已派遣给{}，请在办理期限 {} 前办结；派错的请在收到后 2 个工作日内退回。",
-                event.title,
-                event.unit_code,
-                handler.name,
-                details
-                    .deadline
-                    .as_deref()
-                    .or(event.deadline.as_deref())
-                    .unwrap_or("—")
-            ))
-            .bind(event.id)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
         notify_reporter(
@@ -605,20 +622,17 @@ impl Db {
             note,
         )
         .await?;
-        sqlx::query(
-            "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+        notify_unit(
+            &mut tx,
+            to_unit,
+            &format!("催办：{}", event.title),
+            &format!(
+                "事件「{}」（办理期限 {}）被催办：{note}",
+                event.title,
+                event.deadline.as_deref().unwrap_or("—")
+            ),
+            event.id,
         )
-        .bind(to_unit)
-        .bind(format!("催办：{}", event.title))
-        .bind(format!(
-            "事件「{}」（办理期限 {}）被催办：{note}",
-            event.title,
-            event.deadline.as_deref().unwrap_or("—")
-        ))
-        .bind(event.id)
-        .bind(now_ms())
-        .execute(&mut *tx)
         .await?;
         tx.commit().await
     }
@@ -658,19 +672,16 @@ impl Db {
             )
             .await?;
             let above = parent_of(&event.unit_code).unwrap_or(&event.unit_code);
-            sqlx::query(
-                "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+            notify_unit(
+                &mut tx,
+                above,
+                &format!("督办：{}", event.title),
+                &format!(
+                    "单位 {} 的事件「{}」已超过办理期限 {deadline}，请督促办理。",
+                    event.unit_code, event.title
+                ),
+                event.id,
             )
-            .bind(above)
-            .bind(format!("督办：{}", event.title))
-            .bind(format!(
-                "单位 {} 的事件「{}」已超过办理期限 {deadline}，请督促办理。",
-                event.unit_code, event.title
-            ))
-            .bind(event.id)
-            .bind(now_ms())
-            .execute(&mut *tx)
             .await?;
             tx.commit().await?;
             marked.push(event.id);

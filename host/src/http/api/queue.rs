@@ -34,7 +34,10 @@ pub struct QueueQuery {
     )]
     pub unit: Option<String>,
     /// The previous page's `next` (`DEADLINE:ID`).
-    #[param(example = "2026-12-09:17")]
+    #[param(
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}:[0-9]{1,18}$",
+        example = "2026-12-09:17"
+    )]
     pub after: Option<String>,
     /// Events per page, 1 to 100 (default 100).
     #[param(minimum = 1, maximum = 100)]

@@ -37,6 +37,7 @@ pub struct SubtreeQuery {
     pub boundaries: bool,
     /// `area` (province … grid), `department` (the departments attached to the root or
     /// below it), or both when absent.
+    #[param(inline)]
     pub kind: Option<KindParam>,
 }
 

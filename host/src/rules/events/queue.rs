@@ -78,8 +78,16 @@ pub async fn queue(
     };
     let after = after
         .map(|cursor| {
+            // The deadline part is compared as text, as the index orders it: its shape is
+            // all a cursor needs (a tampered one only starts the page elsewhere).
             crate::db::residents::parse_cursor(cursor)
-                .filter(|(deadline, _)| parse_day(deadline).is_some())
+                .filter(|(deadline, _)| {
+                    deadline.len() == 10
+                        && deadline.bytes().enumerate().all(|(i, b)| match i {
+                            4 | 7 => b == b'-',
+                            _ => b.is_ascii_digit(),
+                        })
+                })
                 .ok_or_else(|| {
                     RuleError::invalid(
                         "after",
