@@ -136,7 +136,11 @@ async fn an_event_goes_from_report_to_evaluation_with_each_role_checked() {
         "{body}"
     );
     assert_eq!(admin.act(id, "close", json!({})).await.0, 200);
-    let (status, evaluated) = li.act(id, "evaluate", json!({})).await;
+    let (status, ungraded) = li.act(id, "evaluate", json!({})).await;
+    assert_eq!(status, 400, "a rating needs its grade: {ungraded}");
+    let (status, evaluated) = li
+        .act(id, "evaluate", json!({ "rating": "satisfied" }))
+        .await;
     assert_eq!(
         (status, evaluated["state"].as_str()),
         (200, Some("evaluated"))
@@ -179,7 +183,17 @@ async fn escalation_moves_up_and_out_of_scope_events_are_invisible() {
         (status, escalated["unit"].as_str()),
         (200, Some("420202001001"))
     );
-    let (status, _) = li
+    let (status, followed) = li
+        .call("GET", &format!("/api/events/{id}"), json!(null))
+        .await;
+    assert_eq!(
+        (status, followed["unit"].as_str()),
+        (200, Some("420202001001")),
+        "the reporter follows their report wherever it goes"
+    );
+    workspace.add_user("wang", "w", &[("resident", "420202001001001")]);
+    let neighbour = Api::as_user(&server, "wang").await;
+    let (status, _) = neighbour
         .call("GET", &format!("/api/events/{id}"), json!(null))
         .await;
     assert_eq!(status, 404, "the resident's grid no longer owns it");

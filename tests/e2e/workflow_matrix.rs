@@ -28,7 +28,7 @@ const ACTIONS: [&str; 10] = [
 ];
 
 /// (state, action, users who may take it). Everything else is forbidden.
-const ALLOWED: [(&str, &str, &[&str]); 11] = [
+const ALLOWED: [(&str, &str, &[&str]); 12] = [
     ("reported", "accept", &["admin"]),
     ("reported", "reject", &["admin"]),
     ("reported", "escalate", &["admin"]),
@@ -39,7 +39,9 @@ const ALLOWED: [(&str, &str, &[&str]); 11] = [
     ("handling", "resolve", &["worker", "staff", "admin"]),
     ("resolved", "return", &["admin"]),
     ("resolved", "close", &["admin"]),
-    ("closed", "evaluate", &["reporter", "admin", "leader"]),
+    // The reporter's alone: nobody rates on a resident's behalf.
+    ("closed", "evaluate", &["reporter"]),
+    ("closed", "reopen", &["reporter"]),
 ];
 
 /// How to reach each state from `reported`: (user, action) steps.
@@ -108,7 +110,12 @@ impl Users {
                 self.token(user),
                 "POST",
                 &format!("/api/events/{id}/actions"),
-                json!({ "action": action, "note": "矩阵测试", "dispatched_to": "420202001001001" }),
+                if matches!(action, "evaluate" | "reopen") {
+                    // 不满意 is a rating either takes.
+                    json!({ "action": action, "note": "矩阵测试", "rating": "dissatisfied" })
+                } else {
+                    json!({ "action": action, "note": "矩阵测试", "dispatched_to": "420202001001001" })
+                },
             )
             .await
     }

@@ -12,6 +12,7 @@
 
 pub mod browser;
 pub mod bureau;
+pub mod caller;
 pub mod postgres;
 pub mod registry;
 

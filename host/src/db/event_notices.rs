@@ -148,6 +148,7 @@ mod tests {
             longitude: None,
             address: None,
             attributes: Some(&serde_json::json!({ "issue": "污水" })),
+            repeat_of: None,
         })
         .await
         .expect("report")

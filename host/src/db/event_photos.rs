@@ -108,6 +108,7 @@ mod tests {
             longitude: None,
             address: None,
             attributes: None,
+            repeat_of: None,
         })
         .await
         .expect("report")

@@ -4,6 +4,7 @@
 use serde_json::Value;
 use sqlx::Row;
 
+use super::evaluations::{NewEvaluation, record_evaluation, record_return};
 use super::event_notices::notify_reporter;
 use super::{Db, now_ms};
 use crate::grid::unit_code::parent_of;
@@ -70,6 +71,12 @@ pub struct StoredEvent {
     /// Reported as urgent (a plugin's emergency help): listed first while it waits for
     /// acceptance.
     pub urgent: bool,
+    /// When it was last closed (ms): the reporter's evaluation window counts from it.
+    pub closed_at: Option<i64>,
+    /// How many times a dissatisfied reporter had it handled again (重新办理).
+    pub reopen_count: i64,
+    /// The earlier event this one repeats (重复反映), if the reporter said so.
+    pub repeat_of: Option<i64>,
 }
 
 /// One timeline entry.
@@ -108,6 +115,8 @@ pub struct NewEvent<'a> {
     pub address: Option<&'a str>,
     /// The custom fields, already validated against the category's schema (`None`: `{}`).
     pub attributes: Option<&'a Value>,
+    /// The earlier event this one repeats: its timeline is told too.
+    pub repeat_of: Option<i64>,
 }
 
 /// What a move changes besides the state.
@@ -118,8 +127,16 @@ pub struct MoveDetails {
     /// The department or lower unit it is dispatched to: it enters their queue, received
     /// now, and their inbox is told.
     pub handler: Option<Handler>,
-    /// The handler gave it back (退回): it leaves their queue.
+    /// The handler gave it back (退回): it leaves their queue, and the return is counted
+    /// against them (`event_returns`).
     pub release_handler: bool,
+    /// On the first answer (受理 or 不予受理): whether it came within 1 working day of the
+    /// report. Kept from the first answer only.
+    pub responded_on_time: Option<bool>,
+    /// On 办结: whether on or before the deadline (`None`: the event has no deadline).
+    pub resolved_on_time: Option<bool>,
+    /// On 评价 and 重新办理: the reporter's rating and comment.
+    pub evaluation: Option<NewEvaluation>,
 }
 
 /// Whom an event is dispatched to.
@@ -171,11 +188,11 @@ pub enum MoveError {
     Database(#[from] sqlx::Error),
 }
 
-const EVENT_COLUMNS: &str = "id, category, title, description, state, unit_code, reporter, \
+pub(super) const EVENT_COLUMNS: &str = "id, category, title, description, state, unit_code, reporter, \
     reported_at, deadline, supervised, dispatched_to, latitude, longitude, address, attributes, \
-    updated_at, urgent, handler_unit, received_at";
+    updated_at, urgent, handler_unit, received_at, closed_at, reopen_count, repeat_of";
 
-fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
+pub(super) fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
     let state: String = row.try_get("state")?;
     Ok(StoredEvent {
         id: row.try_get("id")?,
@@ -199,6 +216,9 @@ fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
         urgent: row.try_get::<i64, _>("urgent")? != 0,
         handler_unit: row.try_get("handler_unit")?,
         received_at: row.try_get("received_at")?,
+        closed_at: row.try_get("closed_at")?,
+        reopen_count: row.try_get("reopen_count")?,
+        repeat_of: row.try_get("repeat_of")?,
     })
 }
 
@@ -222,6 +242,28 @@ async fn add_timeline(
     .bind(from.map(EventState::name))
     .bind(to.name())
     .bind(note)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes on the timeline of event `earlier` that event `later` (titled `title`, reported
+/// by `reporter`) repeats it, on `tx`; the earlier event's state stays.
+async fn tell_repeated(
+    tx: &mut sqlx::AnyConnection,
+    earlier: i64,
+    later: i64,
+    title: &str,
+    reporter: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO event_timeline (event_id, at, actor, action, from_state, to_state, note) \
+         SELECT id, $2, $3, 'repeat', state, state, $4 FROM events WHERE id = $1",
+    )
+    .bind(earlier)
+    .bind(now_ms())
+    .bind(reporter)
+    .bind(format!("事件 #{later}「{title}」重复反映此事"))
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -297,7 +339,8 @@ impl Db {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO events (category, title, description, state, unit_code, reporter, \
              reported_at, supervised, latitude, longitude, address, attributes, updated_at, \
-             urgent) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13) \
+             urgent, repeat_of) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14) \
              RETURNING id",
         )
         .bind(event.category)
@@ -313,8 +356,12 @@ impl Db {
         .bind(attributes)
         .bind(now)
         .bind(i64::from(urgent))
+        .bind(event.repeat_of)
         .fetch_one(&mut *tx)
         .await?;
+        if let Some(earlier) = event.repeat_of {
+            tell_repeated(&mut tx, earlier, id, event.title, event.reporter).await?;
+        }
         add_timeline(
             &mut tx,
             id,
@@ -536,14 +583,26 @@ impl Db {
             event.unit_code.clone()
         };
         let now = now_ms();
+        let flag = |on_time: Option<bool>| on_time.map(i64::from);
+        let reopened = i64::from(transition.action == "reopen");
+        let closed = transition.to == EventState::Closed;
         let mut tx = self.begin_write().await?;
+        // Right-hand sides read the row as it was, on both engines.
         let moved = sqlx::query(
             "UPDATE events SET state = $1, unit_code = $2, \
              deadline = COALESCE($3, deadline), updated_at = $7, \
              dispatched_to = CASE WHEN $8 = 1 THEN NULL ELSE COALESCE($4, dispatched_to) END, \
              handler_unit = CASE WHEN $8 = 1 THEN NULL ELSE COALESCE($9, handler_unit) END, \
              received_at = CASE WHEN $8 = 1 THEN NULL WHEN $9 IS NOT NULL THEN $7 \
-             ELSE received_at END \
+             ELSE received_at END, \
+             responded_on_time = CASE WHEN responded_at IS NULL THEN $10 \
+             ELSE responded_on_time END, \
+             responded_at = CASE WHEN responded_at IS NULL AND $10 IS NOT NULL THEN $7 \
+             ELSE responded_at END, \
+             resolved_at = CASE WHEN $1 = 'resolved' THEN $7 ELSE resolved_at END, \
+             resolved_on_time = CASE WHEN $1 = 'resolved' THEN $11 ELSE resolved_on_time END, \
+             closed_at = CASE WHEN $12 = 1 THEN $7 ELSE closed_at END, \
+             return_count = return_count + $8, reopen_count = reopen_count + $13 \
              WHERE id = $5 AND state = $6",
         )
         .bind(transition.to.name())
@@ -555,11 +614,23 @@ impl Db {
         .bind(now)
         .bind(i64::from(details.release_handler))
         .bind(details.handler.as_ref().map(|h| h.code.as_str()))
+        .bind(flag(details.responded_on_time))
+        .bind(flag(details.resolved_on_time))
+        .bind(i64::from(closed))
+        .bind(reopened)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if moved != 1 {
             return Err(MoveError::Conflict(transition.from.name()));
+        }
+        if details.release_handler
+            && let Some(handler) = &event.handler_unit
+        {
+            record_return(&mut tx, event.id, handler, now).await?;
+        }
+        if let Some(evaluation) = &details.evaluation {
+            record_evaluation(&mut tx, event, evaluation, actor, now).await?;
         }
         add_timeline(
             &mut tx,
@@ -583,6 +654,20 @@ impl Db {
                     event.unit_code,
                     handler.name,
                     deadline.unwrap_or("—")
+                ),
+                event.id,
+            )
+            .await?;
+        }
+        if transition.action == "reopen" {
+            // Back to the unit that closed it: its centre reads why first.
+            notify_unit(
+                &mut tx,
+                &event.unit_code,
+                &format!("重新办理：{}", event.title),
+                &format!(
+                    "上报人对事件「{}」的办理结果不满意，要求重新办理：{note}",
+                    event.title
                 ),
                 event.id,
             )
@@ -612,6 +697,10 @@ impl Db {
         to_unit: &str,
     ) -> sqlx::Result<()> {
         let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE events SET urge_count = urge_count + 1 WHERE id = $1")
+            .bind(event.id)
+            .execute(&mut *tx)
+            .await?;
         add_timeline(
             &mut tx,
             event.id,
@@ -711,6 +800,7 @@ mod tests {
                 longitude: Some(115.1),
                 address: Some("江边路 1 号"),
                 attributes: Some(&serde_json::json!({ "issue": "污水" })),
+                repeat_of: None,
             })
             .await
             .expect("report");

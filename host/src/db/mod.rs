@@ -6,10 +6,12 @@
 //! which one is in use.
 
 pub mod accounts;
+pub mod assessment;
 pub mod audit;
 #[cfg(test)]
 mod base_data_tests;
 pub mod catalog_version;
+pub mod evaluations;
 pub mod event_notices;
 pub mod event_photos;
 pub mod events;

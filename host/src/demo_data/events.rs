@@ -9,8 +9,10 @@ use jiff::civil::Date;
 
 use super::geometry::BBox;
 use crate::db::Db;
+use crate::db::evaluations::NewEvaluation;
 use crate::db::events::{Handler, MoveDetails, NewEvent};
 use crate::grid::calendar::WorkingCalendar;
+use crate::grid::evaluation::Rating;
 use crate::grid::workflow::{EventState, transition};
 
 /// What grid workers report, by category: a title and a description.
@@ -182,7 +184,21 @@ fn actor_and_note(action: &str, dispatched_to: &str) -> (&'static str, String) {
         "handle" => ("user:demo-worker", "已到现场处置".into()),
         "resolve" => ("user:demo-worker", "已处理完毕".into()),
         "close" => ("user:demo-centre", "核查属实，结案".into()),
-        _ => ("user:demo-resident", "满意".into()),
+        // 评价: the reporter's; the note is the rating drawn.
+        _ => ("user:demo-worker", String::new()),
+    }
+}
+
+/// A reporter's rating, drawn about as 12345 hotlines report them: most satisfied.
+fn draw_evaluation(rng: &mut Rng) -> NewEvaluation {
+    let (rating, comment) = match rng.u8(0..100) {
+        0..75 => (Rating::Satisfied, "处理及时，满意"),
+        75..90 => (Rating::BasicallySatisfied, "问题解决了，但等的时间有点长"),
+        _ => (Rating::Dissatisfied, "处理结果不理想"),
+    };
+    NewEvaluation {
+        rating,
+        comment: comment.to_owned(),
     }
 }
 
@@ -266,8 +282,17 @@ pub async fn generate_events(
                 },
                 handler: (action == "dispatch").then(|| handler.clone()),
                 release_handler: action == "return" && event.state == EventState::Dispatched,
+                // Most centres answer the same day and most handlers finish in time.
+                responded_on_time: matches!(action, "accept" | "reject")
+                    .then(|| rng.u8(0..100) < 92),
+                resolved_on_time: (action == "resolve").then(|| rng.u8(0..100) < 85),
+                evaluation: (action == "evaluate").then(|| draw_evaluation(&mut rng)),
             };
             let (actor, note) = actor_and_note(action, &handler.name);
+            let note = details
+                .evaluation
+                .as_ref()
+                .map_or(note, |e| format!("{}：{}", e.rating.name_zh(), e.comment));
             db.move_event(&event, step, actor, &note, &details).await?;
         }
         *by_state.entry(target.name()).or_default() += 1;

@@ -8,6 +8,7 @@
 pub mod address;
 pub mod calendar;
 pub mod custom_fields;
+pub mod evaluation;
 pub mod grid_locator;
 pub mod house;
 pub mod id_number;

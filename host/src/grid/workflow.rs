@@ -2,7 +2,8 @@
 //! which roles may take it. Nothing else in the code decides transitions.
 //!
 //! reported 上报 → accepted 受理 → dispatched 派遣 → handling 处置 → resolved 办结 →
-//! closed 核查结案 → evaluated 评价, with reject 不予受理, return 退回 and escalate 上报上级.
+//! closed 核查结案 → evaluated 评价, with reject 不予受理, return 退回, escalate 上报上级 and
+//! reopen 重新办理 (a dissatisfied reporter's, back to acceptance).
 
 use crate::auth::Role;
 
@@ -91,6 +92,9 @@ pub struct Transition {
     /// dispatching, escalating, closing and evaluating are decisions of people at the
     /// governance centre (or of the reporter) and never a plugin's.
     pub by_plugins: bool,
+    /// Whether only the person who reported the event may take it (rating it, having it
+    /// handled again); `roles` is then empty.
+    pub by_reporter: bool,
 }
 
 use EventState as S;
@@ -107,6 +111,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Accepted,
         roles: CENTRE,
         by_plugins: false,
+        by_reporter: false,
     },
     Transition {
         action: "reject",
@@ -115,6 +120,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Rejected,
         roles: CENTRE,
         by_plugins: false,
+        by_reporter: false,
     },
     Transition {
         action: "escalate",
@@ -123,6 +129,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Reported,
         roles: CENTRE,
         by_plugins: false,
+        by_reporter: false,
     },
     Transition {
         action: "escalate",
@@ -131,6 +138,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Reported,
         roles: CENTRE,
         by_plugins: false,
+        by_reporter: false,
     },
     Transition {
         action: "dispatch",
@@ -139,6 +147,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Dispatched,
         roles: CENTRE,
         by_plugins: false,
+        by_reporter: false,
     },
     Transition {
         action: "handle",
@@ -147,6 +156,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Handling,
         roles: HANDLERS,
         by_plugins: true,
+        by_reporter: false,
     },
     Transition {
         action: "return",
@@ -155,6 +165,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Accepted,
         roles: HANDLERS,
         by_plugins: true,
+        by_reporter: false,
     },
     Transition {
         action: "resolve",
@@ -163,6 +174,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Resolved,
         roles: HANDLERS,
         by_plugins: true,
+        by_reporter: false,
     },
     Transition {
         action: "return",
@@ -171,6 +183,7 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Handling,
         roles: CENTRE,
         by_plugins: false,
+        by_reporter: false,
     },
     Transition {
         action: "close",
@@ -179,14 +192,25 @@ pub const TRANSITIONS: &[Transition] = &[
         to: S::Closed,
         roles: CENTRE,
         by_plugins: false,
+        by_reporter: false,
     },
     Transition {
         action: "evaluate",
         action_zh: "评价",
         from: S::Closed,
         to: S::Evaluated,
-        roles: &[Role::Resident, Role::UnitAdmin, Role::Leader],
+        roles: &[],
         by_plugins: false,
+        by_reporter: true,
+    },
+    Transition {
+        action: "reopen",
+        action_zh: "重新办理",
+        from: S::Closed,
+        to: S::Accepted,
+        roles: &[],
+        by_plugins: false,
+        by_reporter: true,
     },
 ];
 
@@ -214,10 +238,12 @@ pub fn plugin_actions() -> Vec<&'static str> {
 }
 
 /// The Chinese name of a timeline action: a workflow action's, or those that leave the state
-/// as it is (`report` 上报, `supervise` 督办 by the platform, `urge` 催办 by a person).
+/// as it is (`report` 上报, `supervise` 督办 by the platform, `urge` 催办 by a person,
+/// `repeat` 重复反映 when a later event says it repeats this one).
 pub fn action_zh(action: &str) -> &str {
     match action {
         "report" => "上报",
+        "repeat" => "重复反映",
         "supervise" => "督办",
         "urge" => "催办",
         other => TRANSITIONS
@@ -281,8 +307,25 @@ mod tests {
         assert_eq!(action_zh("report"), "上报");
         assert_eq!(action_zh("supervise"), "督办");
         assert_eq!(action_zh("urge"), "催办");
+        assert_eq!(action_zh("reopen"), "重新办理");
         assert_eq!(action_zh("dispatch"), "派遣");
         assert_eq!(action_zh("unknown"), "unknown");
+    }
+
+    #[test]
+    fn only_the_reporter_rates_or_reopens_a_closed_event() {
+        let theirs: Vec<&str> = actions_from(EventState::Closed)
+            .filter(|t| t.by_reporter)
+            .map(|t| t.action)
+            .collect();
+        assert_eq!(theirs, ["evaluate", "reopen"]);
+        for t in TRANSITIONS.iter().filter(|t| t.by_reporter) {
+            assert!(t.roles.is_empty() && !t.by_plugins, "{}", t.action);
+        }
+        assert_eq!(
+            transition(EventState::Closed, "reopen").map(|t| t.to),
+            Some(EventState::Accepted)
+        );
     }
 
     #[test]

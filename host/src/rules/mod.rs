@@ -16,6 +16,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod assessment;
 pub mod audit_log;
 pub mod base_data;
 pub mod error;

@@ -15,6 +15,7 @@ use super::error::ApiError;
 use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use super::schemas;
 use super::user::ApiUser;
+use crate::db::evaluations::StoredEvaluation;
 use crate::db::events::{Category, StoredEvent, TimelineEntry};
 use crate::grid::workflow::EventState;
 use crate::rules::events::{self, Action, NewReport, categories};
@@ -172,6 +173,12 @@ pub struct EventJson {
     pub updated_at: i64,
     /// A plugin's emergency report: listed first while it waits for acceptance.
     pub urgent: bool,
+    /// When it was last closed (ms since the epoch): the reporter rates it within 7 days.
+    pub closed_at: Option<i64>,
+    /// How many times it was handled again after its reporter was dissatisfied (at most 1).
+    pub reopen_count: i64,
+    /// The earlier event this one repeats (重复反映), if its reporter said so.
+    pub repeat_of: Option<i64>,
 }
 
 impl From<&StoredEvent> for EventJson {
@@ -197,6 +204,9 @@ impl From<&StoredEvent> for EventJson {
             attributes: event.attributes.clone(),
             updated_at: event.updated_at,
             urgent: event.urgent,
+            closed_at: event.closed_at,
+            reopen_count: event.reopen_count,
+            repeat_of: event.repeat_of,
         }
     }
 }
@@ -230,6 +240,10 @@ pub struct ReportRequest {
     /// (an unknown or missing field is a 400 naming `attributes.NAME`).
     #[serde(default)]
     pub attributes: Map<String, Value>,
+    /// The id of an earlier event this one repeats (重复反映): one the caller reported or
+    /// may read. Both timelines show the link.
+    #[schema(minimum = 1)]
+    pub repeat_of: Option<i64>,
 }
 
 /// The new event's id.
@@ -277,6 +291,7 @@ async fn report(
             address: body.address.as_deref(),
             attributes: &attributes,
             urgent: false,
+            repeat_of: body.repeat_of,
         },
     )
     .await?;
@@ -376,12 +391,44 @@ pub struct EventDetail {
     pub timeline: Vec<TimelineJson>,
     /// What the caller may do now.
     pub actions: Vec<ActionJson>,
+    /// The reporter's ratings, oldest first (a reopened event is rated again).
+    pub evaluations: Vec<EvaluationJson>,
+    /// The later events that said they repeat this one, by id.
+    pub repeated_by: Vec<i64>,
+}
+
+/// A reporter's rating of the handling.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationJson {
+    /// `satisfied`, `basically-satisfied` or `dissatisfied`.
+    #[schema(schema_with = schemas::rating)]
+    pub rating: String,
+    /// Its Chinese name (满意, 基本满意, 不满意).
+    pub rating_zh: String,
+    /// The reporter's words.
+    pub comment: String,
+    /// When (ms since the epoch).
+    pub at: i64,
+    /// The department or lower unit that had handled what was rated.
+    pub handler: Option<String>,
+}
+
+impl From<StoredEvaluation> for EvaluationJson {
+    fn from(e: StoredEvaluation) -> Self {
+        Self {
+            rating: e.rating.name().to_owned(),
+            rating_zh: e.rating.name_zh().to_owned(),
+            comment: e.comment,
+            at: e.at,
+            handler: e.handler_unit,
+        }
+    }
 }
 
 /// Read an event
 ///
-/// Any role over its unit; an event outside the caller's units is a 404, as if it did not
-/// exist.
+/// Any role over its unit, or its reporter; an event outside the caller's units is a 404,
+/// as if it did not exist.
 #[utoipa::path(
     get,
     path = "/api/events/{id}",
@@ -406,10 +453,14 @@ async fn read(
             name: t.action_zh.to_owned(),
         })
         .collect();
+    let evaluations = state.db().event_evaluations(id).await?;
+    let repeated_by = state.db().repeats_of(id).await?;
     Ok(Json(EventDetail {
         event: EventJson::from(&event),
         timeline: timeline.into_iter().map(TimelineJson::from).collect(),
         actions,
+        evaluations: evaluations.into_iter().map(EvaluationJson::from).collect(),
+        repeated_by,
     }))
 }
 
@@ -429,12 +480,18 @@ pub struct ActionRequest {
     /// `GET /api/events/{id}/dispatch-targets`.
     #[schema(schema_with = schemas::dispatched_to)]
     pub dispatched_to: Option<String>,
+    /// For `evaluate` (required) and `reopen`: the reporter's rating. The comment is `note`
+    /// (at most 500 characters; a reopening's reason, required).
+    #[schema(schema_with = schemas::rating)]
+    pub rating: Option<String>,
 }
 
 /// Take a workflow action
 ///
-/// Per action, the roles in `grid::workflow` over the event's unit (a resident evaluates
-/// only what they reported). `accept` sets the SLA deadline on the working-day calendar;
+/// Per action, the roles in `grid::workflow` over the event's unit. `evaluate` and `reopen`
+/// are the reporter's alone, within 7 days of the close: `evaluate` with a `rating`;
+/// `reopen` (重新办理, once: a second is a 409) with the reason in `note`, back to the
+/// event's unit, accepted with a new deadline. `accept` sets the SLA deadline on the working-day calendar;
 /// `dispatch` needs `dispatched_to`, the code of a department or lower unit from
 /// `GET /api/events/{id}/dispatch-targets`: the event enters that unit's queue and its
 /// inbox is told. Once dispatched, only that unit's people (or an admin above it) take
@@ -470,6 +527,7 @@ async fn act(
             action: &body.action,
             note: &body.note,
             dispatched_to: body.dispatched_to.as_deref(),
+            rating: body.rating.as_deref(),
         },
     )
     .await?;

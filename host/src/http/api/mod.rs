@@ -4,6 +4,7 @@
 //! description (`openapi`), and the registry's API joins them in one document.
 
 mod accounts;
+mod assessment;
 mod audit;
 mod error;
 mod events;
@@ -56,6 +57,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(queue::router())
         .merge(stats::router())
+        .merge(assessment::router())
         .merge(warnings::router())
         .merge(inbox::router())
         .merge(notices::router())

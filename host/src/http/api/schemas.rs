@@ -64,6 +64,15 @@ pub fn workflow_action() -> Object {
     )
 }
 
+/// A reporter's rating.
+pub fn rating() -> Object {
+    one_of(
+        crate::grid::evaluation::Rating::ALL.map(crate::grid::evaluation::Rating::name),
+        "For `evaluate` (required) and `reopen` (`dissatisfied` if given): satisfied 满意, \
+         basically-satisfied 基本满意 or dissatisfied 不满意.",
+    )
+}
+
 /// A role's name.
 pub fn role() -> Object {
     one_of(

@@ -193,6 +193,7 @@ pub(super) async fn post(
             address: params.get("address_string"),
             attributes: &attributes,
             urgent: false,
+            repeat_of: None,
         },
     )
     .await

@@ -97,6 +97,7 @@ where
                 action: &input.action,
                 note: &input.note,
                 dispatched_to,
+                rating: None,
             },
         )
         .await
@@ -176,7 +177,12 @@ async fn render(
     let timeline = state.db().event_timeline(event.id).await?;
     let has_photo = state.db().has_event_photo(event.id).await?;
     let actor = who.actor();
-    let actions: Vec<_> = events::possible(&actor, event).collect();
+    // Rating is the reporter's, on their own report's page (`/reports/{id}`), with its
+    // grades; staff pages show the work.
+    let actions: Vec<_> = events::possible(&actor, event)
+        .filter(|t| !t.by_reporter)
+        .collect();
+    let may_rate = events::possible(&actor, event).any(|t| t.by_reporter);
     let targets = if actions.iter().any(|t| t.action == "dispatch") {
         events::dispatch::targets(state.db(), who.person(), event)
             .await
@@ -222,7 +228,9 @@ async fn render(
         @if let Some(r) = refusal.filter(|r| r.input.action != URGE && !actions.iter().any(|t| t.action == r.input.action)) {
             p.field-error id="action-error" { (r.message) }
         }
-        @if actions.is_empty() {
+        @if may_rate {
+            p { "您是此事件的上报人，可以" a href={ "/reports/" (event.id) } { "评价办理结果" } "。" }
+        } @else if actions.is_empty() {
             p.muted { "当前状态下您没有可执行的操作。" }
         }
         @for t in &actions {

@@ -2,7 +2,7 @@
 //! JSON API's actions, the worker pages' forms and the `events.transition` import.
 //!
 //! Who may take an action: a person holding one of the transition's roles over the event's
-//! unit (a resident evaluates only what they reported); a plugin installation only the
+//! unit; for 评价 and 重新办理 only the person who reported the event (`evaluate`); a plugin installation only the
 //! actions the workflow marks `by_plugins` (the handling of a dispatched event), on events
 //! in its scope. Accepting sets the SLA deadline on the working-day calendar; dispatching
 //! names the department or lower unit that will handle it (`dispatch::targets`), and the
@@ -17,9 +17,11 @@
 
 use serde_json::json;
 
-use super::read::in_scope;
+use super::evaluate;
+use super::read::visible;
 use crate::db::audit::AuditEntry;
 use crate::db::events::{MoveDetails, MoveError, StoredEvent};
+use crate::db::now_ms;
 use crate::grid::calendar::{day_in_china, today_in_china};
 use crate::grid::workflow::{self, EventState, Transition, actions_from};
 use crate::plugins::hooks::Notice;
@@ -38,6 +40,10 @@ pub const MAX_DISPATCHED_TO_CHARS: usize = 100;
 /// 2 that Shandong's 12345 rules give. After them the event is theirs to handle.
 pub const RETURN_WORKING_DAYS: u32 = 2;
 
+/// Working days after the report in which the centre answers it (受理 or 不予受理) for
+/// 响应率: the 1 that Beijing's 接诉即办 asks.
+pub const RESPONSE_WORKING_DAYS: u32 = 1;
+
 /// An action to take, as the door read it.
 #[derive(Debug, Clone, Copy)]
 pub struct Action<'a> {
@@ -49,6 +55,8 @@ pub struct Action<'a> {
     pub note: &'a str,
     /// For `dispatch`: the code of the department or lower unit that will handle the event.
     pub dispatched_to: Option<&'a str>,
+    /// For `evaluate` (and, optionally, `reopen`): the rating's stored name.
+    pub rating: Option<&'a str>,
 }
 
 /// The unit whose people take `transition` on `event`: the handler's for the handling work
@@ -64,6 +72,9 @@ fn acting_unit<'e>(event: &'e StoredEvent, transition: &Transition) -> &'e str {
 /// Whether `actor` may take `transition` on `event`, by the workflow's rules.
 pub fn may_take(actor: &Actor<'_>, event: &StoredEvent, transition: &Transition) -> bool {
     match actor {
+        Actor::Person(person) if transition.by_reporter => {
+            event.reporter.as_deref() == Some(person.actor_name().as_str())
+        }
         Actor::Person(person) => transition.roles.iter().any(|role| {
             person
                 .grants
@@ -80,19 +91,27 @@ pub fn possible<'e>(
     actor: &'e Actor<'_>,
     event: &'e StoredEvent,
 ) -> impl Iterator<Item = &'static Transition> + 'e {
-    actions_from(event.state).filter(move |t| may_take(actor, event, t))
+    let now = now_ms();
+    actions_from(event.state)
+        .filter(move |t| may_take(actor, event, t) && evaluate::still_open(event, t, now))
 }
 
 /// Takes `action` as `actor` and returns the event as it stands afterwards.
 pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleResult<StoredEvent> {
     let db = &ground.db;
-    let event = in_scope(db, &actor, action.event_id).await?;
+    let event = visible(db, &actor, action.event_id).await?;
     if let Actor::Plugin(_) = actor {
         refuse_what_plugins_never_take(action.action)?;
     }
     let Some(transition) = workflow::transition(event.state, action.action) else {
         return Err(not_possible(&actor, &event, action.action));
     };
+    if !may_take(&actor, &event, transition) && transition.by_reporter {
+        return Err(RuleError::Forbidden(format!(
+            "`{}` ({}) is the reporter's alone: only whoever reported the event rates it",
+            transition.action, transition.action_zh
+        )));
+    }
     if !may_take(&actor, &event, transition) {
         let roles: Vec<&str> = transition.roles.iter().map(|r| r.name()).collect();
         return Err(RuleError::Forbidden(format!(
@@ -106,29 +125,32 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
     let note = text::within("note", action.note, 0, MAX_NOTE_CHARS)?;
     let mut details = MoveDetails::default();
     let mut provisional_note = String::new();
-    if transition.action == "accept" {
-        let sla = super::categories::all(db)
-            .await?
-            .iter()
-            .find(|c| c.code == event.category)
-            .map_or(0, |c| c.sla_working_days);
-        let deadline = ground
-            .calendar
-            .deadline(today_in_china(), sla)
-            .map_err(|e| RuleError::Internal(e.into()))?;
-        details.deadline = Some(deadline.date.to_string());
-        if let Some(year) = deadline.assumed_year {
-            // Said on the timeline, where the people working the event look, and in the
-            // log, where the operator who can add the year looks.
-            tracing::warn!(
-                event = event.id,
-                year,
-                "SLA deadline counted Monday to Friday: the working-day calendar has no {year} data; add it to <data-dir>/working-calendar.toml"
-            );
-            provisional_note = format!(
-                "（期限暂按周一至周五计算：工作日历尚无 {year} 年数据 / provisional: no {year} calendar data）"
-            );
-        }
+    if transition.by_reporter {
+        details.evaluation = Some(evaluate::check(
+            &event,
+            transition,
+            action.rating,
+            note,
+            now_ms(),
+        )?);
+    } else if action.rating.is_some() {
+        return Err(RuleError::invalid(
+            "rating",
+            "a rating goes with `evaluate` or `reopen` only",
+        ));
+    }
+    if matches!(transition.action, "accept" | "reopen") {
+        // A reopened event is accepted anew and gets its whole SLA again.
+        let (deadline, note) = sla_deadline(ground, &event).await?;
+        details.deadline = Some(deadline);
+        provisional_note = note;
+    }
+    if matches!(transition.action, "accept" | "reject") {
+        details.responded_on_time = Some(responded_on_time(ground, &event)?);
+    }
+    if transition.action == "resolve" {
+        let today = today_in_china().to_string();
+        details.resolved_on_time = event.deadline.as_deref().map(|d| today.as_str() <= d);
     }
     if transition.action == "dispatch" {
         let target = text::within(
@@ -183,6 +205,48 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
         }),
     }
     Ok(moved)
+}
+
+/// The deadline of `event` from today on its category's SLA, with the timeline's note when
+/// the calendar lacks the year (the deadline then counts Monday to Friday).
+async fn sla_deadline(ground: &Ground, event: &StoredEvent) -> RuleResult<(String, String)> {
+    let sla = super::categories::all(&ground.db)
+        .await?
+        .iter()
+        .find(|c| c.code == event.category)
+        .map_or(0, |c| c.sla_working_days);
+    let deadline = ground
+        .calendar
+        .deadline(today_in_china(), sla)
+        .map_err(|e| RuleError::Internal(e.into()))?;
+    let mut note = String::new();
+    if let Some(year) = deadline.assumed_year {
+        // Said on the timeline, where the people working the event look, and in the
+        // log, where the operator who can add the year looks.
+        tracing::warn!(
+            event = event.id,
+            year,
+            "SLA deadline counted Monday to Friday: the working-day calendar has no {year} data; add it to <data-dir>/working-calendar.toml"
+        );
+        note = format!(
+            "（期限暂按周一至周五计算：工作日历尚无 {year} 年数据 / provisional: no {year} calendar data）"
+        );
+    }
+    Ok((deadline.date.to_string(), note))
+}
+
+/// Whether answering `event` today (受理 or 不予受理) is within
+/// [`RESPONSE_WORKING_DAYS`] of its report: what assessment's 响应率 counts.
+fn responded_on_time(ground: &Ground, event: &StoredEvent) -> RuleResult<bool> {
+    let Some(reported) = day_in_china(event.reported_at) else {
+        return Ok(false);
+    };
+    let last_day = ground
+        .calendar
+        .deadline(reported, RESPONSE_WORKING_DAYS)
+        .map_err(|e| RuleError::Internal(e.into()))?
+        .date;
+    Ok(today_in_china() <= last_day)
 }
 
 /// A handler's return (退回) of a dispatched event: with its reason, within

@@ -30,13 +30,22 @@ pub async fn in_scope(db: &Db, actor: &Actor<'_>, id: i64) -> RuleResult<StoredE
     }
 }
 
-/// The event `id` in scope with its timeline, oldest entry first.
+/// The event `id` if it lies in `actor`'s scope or `actor` reported it (a reporter follows
+/// and rates their report wherever it went); else `NotFound`.
+pub async fn visible(db: &Db, actor: &Actor<'_>, id: i64) -> RuleResult<StoredEvent> {
+    match in_scope(db, actor, id).await {
+        Err(RuleError::NotFound(_)) => own_report(db, actor, id).await,
+        found => found,
+    }
+}
+
+/// The event `id`, [`visible`] to `actor`, with its timeline, oldest entry first.
 pub async fn with_timeline(
     db: &Db,
     actor: &Actor<'_>,
     id: i64,
 ) -> RuleResult<(StoredEvent, Vec<TimelineEntry>)> {
-    let event = in_scope(db, actor, id).await?;
+    let event = visible(db, actor, id).await?;
     let timeline = db.event_timeline(id).await?;
     Ok((event, timeline))
 }

@@ -6,7 +6,8 @@
 //! unit up, so nobody learns whether a unit outside their scope exists); the category is
 //! one the actor may report in (any for a person, only its own for a plugin); the unit
 //! exists; title, description and place fit; the custom fields answer the category's
-//! schema. Nothing is stored unless all pass.
+//! schema; an earlier event it repeats (重复反映) is one the actor reported or may read
+//! (its timeline is told). Nothing is stored unless all pass.
 //!
 //! After it is stored: a plugin's report is audited (`event.reported`), as every write a
 //! plugin makes to the shared workflow is; a person's is announced to the plugins that
@@ -53,6 +54,8 @@ pub struct NewReport<'a> {
     pub attributes: &'a Value,
     /// An emergency (a plugin's 一键求助): listed first while it waits for acceptance.
     pub urgent: bool,
+    /// The earlier event this one repeats (重复反映): one the actor reported or may read.
+    pub repeat_of: Option<i64>,
 }
 
 /// A stored report: the event, its category and its unit.
@@ -89,6 +92,15 @@ pub async fn report(
     let place = Place::checked(new.latitude, new.longitude, new.address)
         .map_err(|p| RuleError::invalid(p.field, p.problem))?;
     categories::check_attributes(&category, new.attributes)?;
+    if let Some(earlier) = new.repeat_of
+        && super::read::visible(db, &actor, earlier).await.is_err()
+    {
+        // The same words whether the event exists or lies outside the actor's reach.
+        return Err(RuleError::invalid(
+            "repeat_of",
+            format!("no event #{earlier} that you reported or may read"),
+        ));
+    }
     let reporter = actor.name();
     let id = db
         .report_event_with_urgency(
@@ -102,6 +114,7 @@ pub async fn report(
                 longitude: place.longitude,
                 address: place.address,
                 attributes: Some(new.attributes),
+                repeat_of: new.repeat_of,
             },
             new.urgent,
         )

@@ -123,6 +123,7 @@ impl Host for CallState {
                 address: None,
                 attributes: &attributes,
                 urgent: event.urgent,
+                repeat_of: None,
             },
         )
         .await;
@@ -193,6 +194,7 @@ impl Host for CallState {
                 action: &action,
                 note: &note,
                 dispatched_to: None,
+                rating: None,
             },
         )
         .await;

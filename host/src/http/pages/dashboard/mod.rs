@@ -1,7 +1,8 @@
 //! Leader dashboards (`/dashboard/?unit=CODE`): a unit's events by category, state and day
 //! as ECharts charts, its overdue and supervised (督办) events, and its child units with
 //! their open events as a table and a map, each linking one level down. For leaders and
-//! unit admins over the unit.
+//! unit admins over the unit. Beside it, the 考核 table (`/dashboard/assessment`,
+//! `assessment.rs`).
 //!
 //! The numbers are `/api/stats`' own aggregates ([`crate::db::stats`]) with the same
 //! small-cell rule ([`shown`]). ECharts comes from npm (`front/`), served by the host at
@@ -10,6 +11,7 @@
 //! Content-Security-Policy (`frame::DASHBOARD_CSP`) allows scripts from this host by path
 //! and nothing inline.
 
+mod assessment;
 mod map;
 mod page;
 
@@ -42,6 +44,8 @@ pub fn router() -> Router<AppState> {
             get(|| async { Redirect::permanent("/dashboard/") }),
         )
         .route("/dashboard/", get(page::dashboard))
+        .route("/dashboard/assessment", get(assessment::table))
+        .route("/dashboard/assessment/events", get(assessment::events))
         .route("/static/dashboard.js", get(dashboard_js))
         .route("/static/echarts.min.js", get(echarts))
 }

@@ -101,7 +101,7 @@ fn may_see(grants: &Grants, unit: &str) -> bool {
 }
 
 /// The highest unit (shortest code) where `grants` hold a dashboard role.
-fn highest_unit(grants: &Grants) -> Option<String> {
+pub(super) fn highest_unit(grants: &Grants) -> Option<String> {
     grants
         .0
         .iter()
@@ -225,6 +225,7 @@ async fn render(
         h1 { (stored.name) " 统计看板" }
         p.muted {
             "单位 " (unit)
+            " · " a href={ "/dashboard/assessment?unit=" (unit) } { "考核" }
             @if let Some(parent) = stored.parent_code.as_deref().filter(|p| may_see(grants, p)) {
                 " · " a href={ "/dashboard/?unit=" (parent) } { "返回上一级" }
             }

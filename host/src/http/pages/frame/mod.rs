@@ -71,8 +71,9 @@ impl Area {
     /// Workers and admins work at office screens: their tables use the width.
     fn column(self) -> Column {
         match self {
-            Self::Worker | Self::Department | Self::Admin => Column::Wide,
-            Self::Portal | Self::Dashboard => Column::Reading,
+            // Office screens: dense tables (the dashboard's 考核 ranking among them).
+            Self::Worker | Self::Department | Self::Admin | Self::Dashboard => Column::Wide,
+            Self::Portal => Column::Reading,
         }
     }
 

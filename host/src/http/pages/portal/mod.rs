@@ -1,12 +1,14 @@
 //! The resident portal: server-rendered pages for residents on their phones. Signing in and
 //! out with a form (`/signin`, `/signout`), the start page (`/`: the services covering the
 //! user's units, or the public list), reporting a problem (`/report`), the user's own
-//! reports with their timelines (`/reports`, `/reports/{id}`) and the inbox (`/inbox`).
+//! reports with their timelines and the rating once closed (`/reports`, `/reports/{id}`,
+//! `/reports/{id}/evaluation`) and the inbox (`/inbox`).
 //!
 //! Pages that need a user send a visitor without a valid session to
 //! `/signin?next=<the page>`, which brings them back after signing in. Forms post with the
 //! session cookie only; `http::same_origin` is what keeps other sites from posting them.
 
+mod evaluation;
 mod home;
 mod inbox;
 mod reports;
@@ -41,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/reports", get(reports::list))
         .route("/reports/{id}", get(reports::detail))
         .route("/reports/{id}/photo", get(reports::photo))
+        .route("/reports/{id}/evaluation", post(evaluation::submit))
         .route("/inbox", get(inbox::list))
         .route(
             "/inbox/{id}/read",

@@ -1,7 +1,7 @@
 //! `/report` (report a problem at the user's grid, through the same rule as
 //! `POST /api/events`, with an optional photo), `/reports` (what the user reported) and
-//! `/reports/{id}` (one of them with its timeline and photo; anyone else's is a 404, and so
-//! is its photo at `/reports/{id}/photo`).
+//! `/reports/{id}` (one of them with its timeline, photo and the reporter's rating; anyone
+//! else's is a 404, and so is its photo at `/reports/{id}/photo`).
 
 mod fields;
 mod upload;
@@ -28,6 +28,8 @@ use crate::rules::{RuleError, RuleResult};
 use crate::state::AppState;
 pub(super) use upload::MAX_REPORT_BODY_BYTES;
 use upload::{PhotoUpload, read_report};
+
+use super::evaluation::{self, Open, RatingForm};
 
 /// Most reports listed.
 const MAX_LISTED: i64 = 200;
@@ -293,6 +295,7 @@ pub(super) async fn submit(
             address: Some(&input.address),
             attributes: &attributes,
             urgent: false,
+            repeat_of: None,
         },
     )
     .await;
@@ -327,7 +330,7 @@ pub(super) async fn submit(
 
 /// The signed-in user's own report `id` (the path segment), or the 404 page: someone
 /// else's report looks exactly like a missing one.
-async fn own_report(
+pub(super) async fn own_report(
     state: &AppState,
     signed_in: &SignedIn,
     id: &str,
@@ -380,13 +383,41 @@ pub(super) async fn detail(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let event = own_report(&state, &signed_in, &id).await?;
+    show(
+        &state,
+        &signed_in,
+        event,
+        StatusCode::OK,
+        &RatingForm::default(),
+        None,
+    )
+    .await
+}
+
+/// The report page: the event, its timeline, the links to repeats, and the reporter's
+/// ratings with the rating form while it is open (filled with `input`, `problem` named).
+pub(super) async fn show(
+    state: &AppState,
+    signed_in: &SignedIn,
+    event: StoredEvent,
+    status: StatusCode,
+    input: &RatingForm,
+    problem: Option<(&str, &str)>,
+) -> Result<Response, PageError> {
     let id = event.id;
     let timeline = state.db().event_timeline(id).await?;
     // The reporter has now seen where the report stands: its inbox notices are read.
     crate::rules::inbox::mark_notices_seen(state.db(), signed_in.person(), id).await?;
     let has_photo = state.db().has_event_photo(id).await?;
+    let evaluations = state.db().event_evaluations(id).await?;
+    let actor = signed_in.actor();
+    let possible: Vec<&str> = events::possible(&actor, &event).map(|t| t.action).collect();
+    let open = Open {
+        rate: possible.contains(&"evaluate"),
+        reopen: possible.contains(&"reopen"),
+    };
     Ok(respond(
-        StatusCode::OK,
+        status,
         &event.title,
         Area::Portal,
         &signed_in.visitor(),
@@ -397,7 +428,11 @@ pub(super) async fn detail(
             @if let Some(address) = &event.address { p.muted { "地址：" (address) } }
             p.muted { "上报时间：" (china_time(event.reported_at)) }
             @if let Some(deadline) = &event.deadline { p.muted { "办理期限：" (deadline) } }
+            @if let Some(earlier) = event.repeat_of {
+                p.muted { "重复反映：" a href={ "/reports/" (earlier) } { "事件 #" (earlier) } }
+            }
             @if has_photo { (photo_figure(&format!("/reports/{id}/photo"))) }
+            (evaluation::section(&evaluations, open, id, input, problem))
             h2 { "办理经过" }
             ol.timeline {
                 @for entry in &timeline {
