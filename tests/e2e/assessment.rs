@@ -1,7 +1,7 @@
 //! 考核 on both engines, figure by figure on a hand-made set of events: five events in one
 //! grid, each moved through the real workflow (their report times and deadlines shifted in
-//! the store where a test cannot wait days), then `GET /api/assessment` by unit and by
-//! department, the drill-down behind figures, the CSV, and the refusals.
+//! the store where a test cannot wait days), then `GET /api/assessment` by unit, by
+//! department and by grid worker, the drill-down behind figures, the CSV, and the refusals.
 //!
 //! The events, all in 420202001001001 and reported within the period:
 //! - A: accepted at once, dispatched to 城管, resolved in time, closed, rated 满意.
@@ -18,6 +18,7 @@ use wangge_tests::postgres::FreshDatabase;
 use wangge_tests::{Database, Server, Workspace};
 
 const GRID: &str = "420202001001001";
+const OTHER_GRID: &str = "420202001001002";
 const COMMUNITY: &str = "420202001001";
 const STREET: &str = "420202001";
 const COUNTY: &str = "420202";
@@ -31,6 +32,13 @@ fn setup_on(workspace: Workspace) -> (Workspace, Server) {
     workspace.add_user("county", "区领导", &[("leader", COUNTY)]);
     workspace.add_user("community", "社区书记", &[("leader", COMMUNITY)]);
     workspace.add_user("worker", "网格员", &[("grid-worker", GRID)]);
+    // Shares the grid with `worker`, and keeps a quiet one of their own.
+    workspace.add_user(
+        "wang",
+        "王网格员",
+        &[("grid-worker", GRID), ("grid-worker", OTHER_GRID)],
+    );
+    workspace.add_user("zhao", "赵网格员", &[("grid-worker", OTHER_GRID)]);
     let server = workspace.serve(&[]);
     (workspace, server)
 }
@@ -212,6 +220,52 @@ async fn assessment_figures(workspace: &Workspace, server: &Server, database_url
         "{by_department}"
     );
 
+    // By grid worker at the community: both workers of the grid carry its five events, the
+    // worker of the quiet grid alone is a row of zeros, and the total is the community's.
+    let (status, by_worker) = community
+        .get(&format!(
+            "/api/assessment?unit={COMMUNITY}&{period}&by=worker"
+        ))
+        .await;
+    assert_eq!(status, 200, "{by_worker}");
+    let codes: Vec<&str> = by_worker["rows"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|r| r["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(codes, ["wang", "worker", "zhao"], "{by_worker}");
+    for who in ["wang", "worker"] {
+        let shared = row(&by_worker, who);
+        assert_eq!(shared["events"], 5, "{shared}");
+        assert_eq!(rate(&shared["response"]), (3, 5), "{shared}");
+        assert_eq!(rate(&shared["on_time_resolution"]), (1, 3), "{shared}");
+        assert_eq!(rate(&shared["satisfaction"]), (1, 2), "{shared}");
+        assert_eq!(shared["urged"], 2, "{shared}");
+    }
+    assert_eq!(row(&by_worker, "worker")["name"], "网格员");
+    assert_eq!(row(&by_worker, "zhao")["events"], 0);
+    assert_eq!(by_worker["total"]["events"], 5, "{by_worker}");
+    let worker_drill = |row: &str, figure: &str| {
+        format!(
+            "/api/assessment/events?unit={COMMUNITY}&{period}&by=worker&row={row}&figure={figure}"
+        )
+    };
+    for (row, figure, expected) in [
+        ("worker", "late-response", vec![b, d]),
+        ("wang", "dissatisfied", vec![b]),
+        ("zhao", "all", vec![]),
+        (COMMUNITY, "all", vec![a, b, c, d, e]),
+    ] {
+        let (status, page) = community.get(&worker_drill(row, figure)).await;
+        assert_eq!(status, 200, "worker {row} {figure}: {page}");
+        assert_eq!(ids(&page), expected, "worker {row} {figure}");
+    }
+    let (status, stranger) = community.get(&worker_drill("cg", "all")).await;
+    assert_eq!(
+        (status, stranger["error"]["field"].as_str()),
+        (400, Some("row")),
+        "a user who is no grid worker here: {stranger}"
+    );
+
     // The events behind figures.
     let drill = |by: &str, row: &str, figure: &str| {
         format!("/api/assessment/events?unit={COUNTY}&{period}&by={by}&row={row}&figure={figure}")
@@ -280,6 +334,7 @@ async fn assessment_figures(workspace: &Workspace, server: &Server, database_url
         (format!("unit={COUNTY}&from=2026-13-01"), "from"),
         (format!("unit={COUNTY}&from=2026-05-02&to=2026-05-01"), "to"),
         (format!("unit={COUNTY}&from=2024-01-01&to=2026-01-01"), "to"),
+        // Too many workers for one table above a street.
         (format!("unit={COUNTY}&by=worker"), "by"),
     ] {
         let (status, refused) = county.get(&format!("/api/assessment?{query}")).await;

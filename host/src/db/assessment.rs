@@ -1,5 +1,6 @@
 //! The aggregates behind assessment (考核, `rules::assessment`): one pass over the events
-//! reported in a period, grouped by child unit or by department, and the events behind one
+//! reported in a period, grouped by child unit, by department or by grid worker, and the
+//! events behind one
 //! figure (the drill-down). What each figure means is `rules::assessment`'s to say; this
 //! file counts what the event rows recorded as they moved.
 
@@ -32,6 +33,9 @@ pub enum Grouping {
     Units(Option<usize>),
     /// By the department whose queue the event is or was in.
     Departments,
+    /// By the grid workers (username) holding the grid-worker role at the event's grid;
+    /// an event of a grid two workers share is on both rows.
+    Workers,
 }
 
 /// One row's counts.
@@ -145,6 +149,14 @@ const RECEIVED: &str = "e.id, e.responded_on_time, e.responded_at, e.reported_at
 const IN_DEPARTMENT: &str = "(e.handler_unit = $7 OR EXISTS (SELECT 1 FROM event_returns r \
     WHERE r.event_id = e.id AND r.handler_unit = $7))";
 
+/// The join from `e` (an events row) to the grid workers of its grid, as `u`.
+const TO_WORKERS: &str = "JOIN grants g ON g.unit_code = e.unit_code AND g.role = 'grid-worker' \
+    JOIN users u ON u.id = g.user_id";
+
+/// The condition that `e` belongs to the grid worker `$7`'s row.
+const IN_WORKER: &str = "EXISTS (SELECT 1 FROM grants g JOIN users u ON u.id = g.user_id \
+    WHERE g.unit_code = e.unit_code AND g.role = 'grid-worker' AND u.username = $7)";
+
 impl Db {
     /// The rows of `cohort` grouped by `grouping`, by key.
     pub async fn assessment(
@@ -174,6 +186,25 @@ impl Db {
                      FROM event_evaluations v JOIN events e ON e.id = v.event_id \
                      WHERE e.unit_code >= $1 AND e.unit_code < $2 \
                      AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY {ekey}"
+                );
+                (rows, evaluations)
+            }
+            Grouping::Workers => {
+                let sql = format!(
+                    "SELECT u.username AS k, {TALLIES} FROM events e {TO_WORKERS} \
+                     WHERE e.unit_code >= $1 AND e.unit_code < $2 \
+                     AND e.reported_at >= $3 AND e.reported_at < $4 \
+                     GROUP BY u.username ORDER BY u.username"
+                );
+                let rows = bind_cohort(sqlx::query(sqlx::AssertSqlSafe(sql)), cohort)
+                    .fetch_all(self.pool())
+                    .await?;
+                let evaluations = format!(
+                    "SELECT u.username AS k, CAST(COUNT(*) AS BIGINT) AS n, \
+                     CAST(COALESCE(SUM(CASE WHEN v.rating <> 'dissatisfied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS s \
+                     FROM event_evaluations v JOIN events e ON e.id = v.event_id {TO_WORKERS} \
+                     WHERE e.unit_code >= $1 AND e.unit_code < $2 \
+                     AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY u.username"
                 );
                 (rows, evaluations)
             }
@@ -254,7 +285,8 @@ impl Db {
     }
 
     /// Up to `limit` events of `cohort` behind `figure` in the row `key` (a unit's
-    /// subtree, or a department's received events), newest first, below `before_id`.
+    /// subtree, a department's received events, or a grid worker's grids' events), newest
+    /// first, below `before_id`.
     pub async fn assessment_events(
         &self,
         cohort: &Cohort<'_>,
@@ -267,6 +299,7 @@ impl Db {
         let row = match grouping {
             Grouping::Units(_) => "e.unit_code >= $7 AND e.unit_code < $8".to_owned(),
             Grouping::Departments => format!("{IN_DEPARTMENT} AND CAST($8 AS TEXT) IS NOT NULL"),
+            Grouping::Workers => format!("{IN_WORKER} AND CAST($8 AS TEXT) IS NOT NULL"),
         };
         let department = matches!(grouping, Grouping::Departments);
         let figure = match figure {

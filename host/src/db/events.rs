@@ -954,39 +954,6 @@ pub struct UnitNotification {
 }
 
 impl Db {
-    /// Pushes a risk warning (风险预警) down to every grid in the subtree of `unit_code`, in
-    /// one transaction. Returns how many grids received it.
-    pub async fn push_warning(
-        &self,
-        unit_code: &str,
-        title: &str,
-        body: &str,
-    ) -> sqlx::Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let grids: Vec<String> = sqlx::query_scalar(
-            "SELECT code FROM units WHERE code >= $1 AND code < $2 AND level = 'grid'",
-        )
-        .bind(unit_code)
-        .bind(subtree_end(unit_code))
-        .fetch_all(&mut *tx)
-        .await?;
-        let now = now_ms();
-        for grid in &grids {
-            sqlx::query(
-                "INSERT INTO unit_notifications (unit_code, title, body, event_id, created_at) \
-                 VALUES ($1, $2, $3, NULL, $4)",
-            )
-            .bind(grid)
-            .bind(title)
-            .bind(body)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(grids.len() as u64)
-    }
-
     /// The newest messages to `unit_code` itself.
     pub async fn unit_notifications(
         &self,

@@ -36,6 +36,7 @@ pub(crate) mod test_engines;
 pub mod units;
 pub mod users;
 pub mod verification;
+pub mod warnings;
 
 use std::str::FromStr;
 

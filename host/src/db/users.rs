@@ -221,6 +221,24 @@ impl Db {
             })
             .collect()
     }
+
+    /// The grid workers of the grids at or below `unit`: (username, display name), by
+    /// username, each once however many grids they hold.
+    pub async fn grid_workers_under(&self, unit: &str) -> sqlx::Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT u.username, u.display_name \
+             FROM grants g JOIN users u ON u.id = g.user_id \
+             WHERE g.role = 'grid-worker' AND g.unit_code >= $1 AND g.unit_code < $2 \
+             ORDER BY u.username",
+        )
+        .bind(unit)
+        .bind(crate::grid::unit_code::subtree_end(unit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("username")?, row.try_get("display_name")?)))
+            .collect()
+    }
 }
 
 /// One grant as an admin's user list shows it.

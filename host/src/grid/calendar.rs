@@ -213,6 +213,17 @@ pub struct Deadline {
     pub assumed_year: Option<i16>,
 }
 
+/// A time in ms as China Standard Time, `YYYY-MM-DD HH:MM`.
+pub fn china_time(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// Today's date in China Standard Time (UTC+8, no daylight saving), whatever the
 /// server's own time zone.
 pub fn today_in_china() -> Date {

@@ -20,8 +20,12 @@
 //!
 //! By unit, the rows are the child units (a community's grids by their code; events sitting
 //! at the unit itself form its own row) and a total; by department, the departments under
-//! the unit that received events. Above community level, rating counts below the
-//! small-cell threshold are withheld, since a handful of ratings can single out a resident.
+//! the unit that received events; by grid worker (a street or lower only), the grid
+//! workers of the grids under the unit, each over the events reported in the grids they
+//! hold the grid-worker role at. A grid two workers share counts on both their rows, and a
+//! grid with no worker on none, so by worker the total is the unit's own, not the rows'
+//! sum. Above community level, rating counts below the small-cell threshold are withheld,
+//! since a handful of ratings can single out a resident.
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -53,7 +57,7 @@ pub enum By {
     Unit,
     /// Departments.
     Department,
-    /// Grid workers: not built yet.
+    /// Grid workers, by the grids they hold (a street or lower only).
     Worker,
 }
 
@@ -176,10 +180,15 @@ fn cohort<'a>(
             request.unit
         )));
     }
-    if request.by == By::Worker {
+    if request.by == By::Worker && !matches!(level, Level::Street | Level::Community | Level::Grid)
+    {
         return Err(RuleError::invalid(
             "by",
-            "assessment by grid worker is not built yet; ask by=unit (a community's rows are its grids) or by=department",
+            format!(
+                "assessment by grid worker is for a street, community or grid, whose workers fit one table; unit {} is a {}: ask by=unit and open a street",
+                request.unit,
+                crate::grid::unit_code::kind_name(request.unit).unwrap_or("unit")
+            ),
         ));
     }
     if request.to < request.from {
@@ -245,7 +254,8 @@ fn response_due_before(calendar: &WorkingCalendar) -> RuleResult<i64> {
 fn grouping(level: Level, by: By) -> Grouping {
     match by {
         By::Department => Grouping::Departments,
-        By::Unit | By::Worker => Grouping::Units(child_code_len(level)),
+        By::Worker => Grouping::Workers,
+        By::Unit => Grouping::Units(child_code_len(level)),
     }
 }
 
@@ -321,9 +331,14 @@ pub async fn assess(
     .into_iter()
     .map(|u| (u.code, u.name))
     .collect();
+    let workers = match request.by {
+        By::Worker => db.grid_workers_under(request.unit).await?,
+        By::Unit | By::Department => Vec::new(),
+    };
     let name_of = |code: &str| {
         names
             .iter()
+            .chain(&workers)
             .find(|(c, _)| c == code)
             .map_or_else(|| code.to_owned(), |(_, n)| n.clone())
     };
@@ -339,19 +354,32 @@ pub async fn assess(
             row(t.key.clone(), name, t, level)
         })
         .collect();
-    if request.by == By::Unit {
-        // Child units with nothing reported are assessed too: zero is a figure.
-        for (code, name) in names.iter().filter(|(c, _)| c != request.unit) {
-            if !rows.iter().any(|r| &r.code == code) {
-                rows.push(row(code.clone(), name.clone(), &Tally::default(), level));
-            }
+    // Child units and workers with nothing reported are assessed too: zero is a figure.
+    let everyone: &[(String, String)] = match request.by {
+        By::Unit => &names,
+        By::Worker => &workers,
+        By::Department => &[],
+    };
+    for (code, name) in everyone.iter().filter(|(c, _)| c != request.unit) {
+        if !rows.iter().any(|r| &r.code == code) {
+            rows.push(row(code.clone(), name.clone(), &Tally::default(), level));
         }
-        rows.sort_by(|a, b| a.code.cmp(&b.code));
     }
+    rows.sort_by(|a, b| a.code.cmp(&b.code));
+    let total = match request.by {
+        // Shared grids count on several rows and workerless grids on none: the unit's own
+        // tally is the total.
+        By::Worker => db
+            .assessment(&cohort, Grouping::Units(Some(request.unit.len())))
+            .await?
+            .pop()
+            .unwrap_or_default(),
+        By::Unit | By::Department => sum(&tallies),
+    };
     let total = row(
         request.unit.to_owned(),
         format!("{}（合计）", name_of(request.unit)),
-        &sum(&tallies),
+        &total,
         level,
     );
     Ok(Assessment { level, rows, total })
@@ -402,23 +430,32 @@ pub async fn events_behind(
     let today = today_in_china().to_string();
     let (level, cohort) = cohort(ground, person, request, &today)?;
     let inside = row == request.unit
-        || (row.starts_with(request.unit) && person.holds_any(&LEADER_ROLES, row));
+        || match request.by {
+            By::Worker => ground
+                .db
+                .grid_workers_under(request.unit)
+                .await?
+                .iter()
+                .any(|(username, _)| username == row),
+            By::Unit | By::Department => {
+                row.starts_with(request.unit) && person.holds_any(&LEADER_ROLES, row)
+            }
+        };
     if !inside {
         return Err(RuleError::invalid(
             "row",
             format!("{row} is not a row of unit {}'s assessment", request.unit),
         ));
     }
+    // The total row of a worker assessment is the unit's whole subtree.
+    let grouping = if request.by == By::Worker && row == request.unit {
+        Grouping::Units(None)
+    } else {
+        grouping(level, request.by)
+    };
     Ok(ground
         .db
-        .assessment_events(
-            &cohort,
-            grouping(level, request.by),
-            row,
-            figure,
-            before_id,
-            MAX_DRILL_PAGE,
-        )
+        .assessment_events(&cohort, grouping, row, figure, before_id, MAX_DRILL_PAGE)
         .await?)
 }
 

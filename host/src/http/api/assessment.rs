@@ -46,8 +46,10 @@ pub struct AssessmentQuery {
     /// days after `from`.
     #[param(format = Date)]
     pub to: Option<String>,
-    /// The rows: `unit` (child units; the default) or `department`. `worker` is refused
-    /// for now (not built yet).
+    /// The rows: `unit` (child units; the default), `department`, or `worker` (the grid
+    /// workers of the grids under a street, community or grid, each over the events of the
+    /// grids they hold; the total is then the unit's own, as a grid two workers share
+    /// counts on both rows).
     #[param(inline, pattern = "^(unit|department|worker)$")]
     pub by: Option<String>,
 }
@@ -63,9 +65,11 @@ fn request<'a>(query: &'a AssessmentQuery) -> Result<Request<'a>, ApiError> {
     })
 }
 
-/// A rate: what was counted in favour, of how many, and the percentage.
+/// One of the three rates (or a return or reopen share): what was counted in favour, of
+/// how many, and the percentage. Named apart from the base-data `RateJson`, which the
+/// OpenAPI document holds too.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RateJson {
+pub struct ShareJson {
     /// Counted in favour.
     pub count: i64,
     /// Counted at all.
@@ -74,7 +78,7 @@ pub struct RateJson {
     pub percent: Option<f64>,
 }
 
-impl From<Rate> for RateJson {
+impl From<Rate> for ShareJson {
     fn from(rate: Rate) -> Self {
         Self {
             count: rate.count,
@@ -96,17 +100,17 @@ pub struct RowJson {
     pub events: i64,
     /// 响应率: answered (受理 or 不予受理) within 1 working day of the report, of those
     /// answered or unanswered after that day.
-    pub response: RateJson,
+    pub response: ShareJson,
     /// 按期办结率: resolved by the deadline, of those resolved or unresolved past it.
-    pub on_time_resolution: RateJson,
+    pub on_time_resolution: ShareJson,
     /// 满意率: 满意 and 基本满意 of the ratings; `null` above community level when 1 to 4
     /// ratings would single out residents.
-    pub satisfaction: Option<RateJson>,
+    pub satisfaction: Option<ShareJson>,
     /// 退回率: returned by a handler at least once, of those dispatched (by department:
     /// returned by it, of those it received).
-    pub returns: RateJson,
+    pub returns: ShareJson,
     /// 重办率: handled again after 不满意, of those closed.
-    pub reopens: RateJson,
+    pub reopens: ShareJson,
     /// Marked 督办 for being overdue.
     pub supervised: i64,
     /// 催办 given by hand.
@@ -121,7 +125,7 @@ impl From<Row> for RowJson {
             events: row.events,
             response: row.response.into(),
             on_time_resolution: row.on_time_resolution.into(),
-            satisfaction: row.satisfaction.map(RateJson::from),
+            satisfaction: row.satisfaction.map(ShareJson::from),
             returns: row.returns.into(),
             reopens: row.reopens.into(),
             supervised: row.supervised,
@@ -308,9 +312,9 @@ pub struct DrillQuery {
     /// As in `GET /api/assessment`.
     #[param(inline, pattern = "^(unit|department|worker)$")]
     pub by: Option<String>,
-    /// The row's code: a child unit or department of the assessment, or the unit itself
-    /// (the total).
-    #[param(example = "420202")]
+    /// The row's code: a child unit or department of the assessment, a grid worker's
+    /// username (`by=worker`), or the unit itself (the total).
+    #[param(example = "420202", min_length = 1)]
     pub row: String,
     /// `all`, `late-response`, `late-resolution`, `returned`, `reopened`, `dissatisfied`,
     /// `supervised` or `urged`.

@@ -130,6 +130,7 @@ text_fields! {
     address(true): 0 to 200, "At most 200 characters.";
     unmask_reason(false): 4 to 500, "At least 4 characters besides spaces, at most 500.";
     warning_body(false): 0 to 2000, "At most 2000 characters.";
+    warning_feedback(false): 1 to 500, "1 to 500 characters besides spaces.";
     organization_name(false): 1 to 100, "1 to 100 characters besides spaces.";
     standard_address(false): 1 to 200, "The standard address: 1 to 200 characters besides spaces.";
     contact_name(true): 0 to 50, "At most 50 characters.";

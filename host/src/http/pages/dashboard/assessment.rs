@@ -131,6 +131,11 @@ pub(super) async fn table(
         .await
         .map_err(|e| refused(&signed_in, e))?;
     let period = format!("unit={unit}&from={from}&to={to}&by={by_name}");
+    let subject = match by {
+        By::Unit => "下级单位",
+        By::Department => "职能部门",
+        By::Worker => "网格员",
+    };
     let drill = |row: &Row, figure: &str, shown: Markup| {
         html! {
             a href={ "/dashboard/assessment/events?" (period) "&row=" (row.code) "&figure=" (figure) }
@@ -172,18 +177,19 @@ pub(super) async fn table(
                 select name="by" {
                     option value="unit" selected[by == By::Unit] { "下级单位" }
                     option value="department" selected[by == By::Department] { "职能部门" }
+                    option value="worker" selected[by == By::Worker] { "网格员（街道及以下）" }
                 }
             }
             button type="submit" { "查询" }
         }
         p { a href={ "/api/assessment/csv?" (period) } download { "下载 CSV（当前条件）" } }
         @if found.rows.is_empty() {
-            p.notice { "该期间没有可考核的" (if by == By::Department { "职能部门" } else { "下级单位" }) "。" }
+            p.notice { "该期间没有可考核的" (subject) "。" }
         } @else {
             div.admin-table {
                 table.worker-list.assessment {
                     thead { tr {
-                        th { (if by == By::Department { "职能部门" } else { "单位" }) }
+                        th { (if by == By::Unit { "单位" } else { subject }) }
                         th { "事件数" } th { "响应率" } th { "按期办结率" } th { "满意率" }
                         th { "退回率" } th { "重办率" } th { "督办" } th { "催办" }
                     } }
@@ -203,6 +209,7 @@ pub(super) async fn table(
                 li { "满意率：（满意 + 基本满意）÷ 评价数；重新办理的事件可评价两次，各计一次。" }
                 li { "退回率：被承办单位退回过的事件 ÷ 派遣过的事件；按职能部门时为该部门退回的 ÷ 该部门收到的。" }
                 li { "重办率：不满意后重新办理的事件 ÷ 结案过的事件。" }
+                li { "按网格员（街道及以下）：每行为该网格员负责网格内上报的事件；多人共管的网格计入每人，无网格员的网格不计入任何人，故合计为本单位全部事件。" }
                 li { "督办：超期被系统督办的事件数；催办：领导手动催办的次数。" }
             }
         }

@@ -2,7 +2,8 @@
 //! as ECharts charts, its overdue and supervised (督办) events, and its child units with
 //! their open events as a table and a map, each linking one level down. For leaders and
 //! unit admins over the unit. Beside it, the 考核 table (`/dashboard/assessment`,
-//! `assessment.rs`).
+//! `assessment.rs`) and the risk warnings pushed to the unit's grids with who signed for
+//! them (`/dashboard/warnings`, `warnings.rs`).
 //!
 //! The numbers are `/api/stats`' own aggregates ([`crate::db::stats`]) with the same
 //! small-cell rule ([`shown`]). ECharts comes from npm (`front/`), served by the host at
@@ -14,6 +15,7 @@
 mod assessment;
 mod map;
 mod page;
+mod warnings;
 
 use std::path::PathBuf;
 
@@ -21,7 +23,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::state::AppState;
 
@@ -46,6 +48,11 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/", get(page::dashboard))
         .route("/dashboard/assessment", get(assessment::table))
         .route("/dashboard/assessment/events", get(assessment::events))
+        .route(
+            "/dashboard/warnings",
+            get(warnings::list).merge(post(warnings::push)),
+        )
+        .route("/dashboard/warnings/{id}", get(warnings::detail))
         .route("/static/dashboard.js", get(dashboard_js))
         .route("/static/echarts.min.js", get(echarts))
 }

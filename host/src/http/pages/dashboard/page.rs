@@ -226,6 +226,7 @@ async fn render(
         p.muted {
             "单位 " (unit)
             " · " a href={ "/dashboard/assessment?unit=" (unit) } { "考核" }
+            " · " a href={ "/dashboard/warnings?unit=" (unit) } { "风险预警" }
             @if let Some(parent) = stored.parent_code.as_deref().filter(|p| may_see(grants, p)) {
                 " · " a href={ "/dashboard/?unit=" (parent) } { "返回上一级" }
             }

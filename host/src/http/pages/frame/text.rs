@@ -27,16 +27,9 @@ pub fn local_path(next: &str) -> &str {
     if local { next } else { "/" }
 }
 
-/// A time in ms as China Standard Time, `YYYY-MM-DD HH:MM`.
-pub fn china_time(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| {
-            t.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
+/// A time in ms as China Standard Time, `YYYY-MM-DD HH:MM` (the rules' messages write
+/// times the same way).
+pub use crate::grid::calendar::china_time;
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,6 @@
-//! `/worker/` (我的网格: the units the worker works, with their sections and how much of
-//! their base data department data has confirmed, 关联核录, against the 80% target) and
+//! `/worker/` (我的网格: the units the worker works, with their sections, how much of
+//! their base data department data has confirmed, 关联核录, against the 80% target, and
+//! how many risk warnings wait for 签收) and
 //! `/worker/plugins` (the worker pages of the plugins covering those units, the nearest
 //! installation per plugin, as the resident start page picks them).
 
@@ -15,6 +16,7 @@ use crate::http::pages::frame::error::PageError;
 use crate::http::pages::frame::rates::verification_table;
 use crate::http::pages::services::{services_for, services_list};
 use crate::rules::base_data::verification;
+use crate::rules::warnings;
 use crate::state::AppState;
 
 pub(super) async fn home(
@@ -30,6 +32,9 @@ pub(super) async fn home(
         units.push((code.clone(), name, whole, grids));
     }
     let display_name = worker.signed_in.person().user.display_name.clone();
+    let waiting = warnings::unacknowledged(state.db(), worker.signed_in.person())
+        .await
+        .map_err(|e| worker.failed(e))?;
     Ok(page(
         StatusCode::OK,
         "我的网格",
@@ -37,6 +42,11 @@ pub(super) async fn home(
         html! {
             h1 { "我的网格" }
             p.muted { (display_name) "，您好。以下是您负责的网格和单位。" }
+            @if waiting > 0 {
+                p.notice role="status" {
+                    a href="/worker/warnings" { "有 " (waiting) " 条风险预警待签收" }
+                }
+            }
             @for (code, name, whole, grids) in &units {
                 section.worker-unit {
                     h2 {

@@ -4,7 +4,8 @@
 //! populations, each record's page with its history and the forms that keep it (register,
 //! edit, move, close; households and their members; visits and the overdue list), its
 //! events with one form per action the workflow allows the worker (`/worker/events`,
-//! `/worker/events/{id}`), and the worker pages of the plugins covering their units
+//! `/worker/events/{id}`), the risk warnings to their grids with 签收 and 反馈
+//! (`/worker/warnings`), and the worker pages of the plugins covering their units
 //! (`/worker/plugins`).
 //!
 //! Every page calls the same rules as the JSON API: the same role checks, the same masking,
@@ -24,6 +25,7 @@ mod lists;
 mod organizations;
 mod residents;
 mod special_populations;
+mod warnings;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -104,6 +106,12 @@ pub fn router() -> Router<AppState> {
         .route("/worker/events", get(events::list))
         .route("/worker/events/{id}", get(events::detail).post(events::act))
         .route("/worker/events/{id}/photo", get(events::photo))
+        .route("/worker/warnings", get(warnings::list))
+        .route(
+            "/worker/warnings/{id}/acknowledgement",
+            post(warnings::acknowledge),
+        )
+        .route("/worker/warnings/{id}/feedback", post(warnings::feedback))
 }
 
 /// A workspace page: the layout with the worker's navigation above `content`.
