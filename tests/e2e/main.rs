@@ -27,6 +27,7 @@ mod dispatch;
 mod elder_care;
 mod evaluation;
 mod events;
+mod hand_down;
 mod hello;
 mod hostile;
 mod hot_reload;

@@ -487,6 +487,29 @@ impl Db {
         rows.iter().map(stored).collect()
     }
 
+    /// Up to `limit` events handed down inside `unit`'s subtree (their handler a lower unit
+    /// below it, not a department), newest first, below `before_id`: whatever their state,
+    /// so the unit above follows them to the close.
+    pub async fn handed_down(
+        &self,
+        unit: &str,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<StoredEvent>> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE handler_unit > $1 AND handler_unit < $2 \
+             AND handler_unit NOT LIKE '%.%' AND id < $3 ORDER BY id DESC LIMIT $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(unit)
+            .bind(subtree_end(unit))
+            .bind(before_id.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(stored).collect()
+    }
+
     /// Up to `limit` of the events `reporter` (`user:NAME`) reported, newest first.
     pub async fn events_reported_by(
         &self,

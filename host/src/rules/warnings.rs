@@ -82,7 +82,7 @@ pub async fn pushed(
     before_id: Option<i64>,
     limit: Option<i64>,
 ) -> RuleResult<Vec<WarningTally>> {
-    person.require(&LEADER_ROLES, unit, "the warnings pushed in a unit")?;
+    person.require(&LEADER_ROLES, unit, "the warnings pushed")?;
     let limit = checked_limit(limit, WARNING_PAGE, WARNING_PAGE)?;
     Ok(db.warnings_under(unit, before_id, limit).await?)
 }

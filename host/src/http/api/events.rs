@@ -242,6 +242,7 @@ pub struct ReportRequest {
     pub attributes: Map<String, Value>,
     /// The id of an earlier event this one repeats (重复反映): one the caller reported or
     /// may read. Both timelines show the link.
+    #[serde(default, deserialize_with = "super::numbers::optional_integer")]
     #[schema(minimum = 1)]
     pub repeat_of: Option<i64>,
 }
@@ -480,6 +481,11 @@ pub struct ActionRequest {
     /// `GET /api/events/{id}/dispatch-targets`.
     #[schema(schema_with = schemas::dispatched_to)]
     pub dispatched_to: Option<String>,
+    /// For `dispatch`, optional: the day (`YYYY-MM-DD`, China time) the handler must
+    /// resolve it by (交办限期), from today to the event's own deadline at the latest; it
+    /// becomes the event's deadline.
+    #[schema(format = Date)]
+    pub deadline: Option<String>,
     /// For `evaluate` (required) and `reopen`: the reporter's rating. The comment is `note`
     /// (at most 500 characters; a reopening's reason, required).
     #[schema(schema_with = schemas::rating)]
@@ -494,7 +500,8 @@ pub struct ActionRequest {
 /// event's unit, accepted with a new deadline. `accept` sets the SLA deadline on the working-day calendar;
 /// `dispatch` needs `dispatched_to`, the code of a department or lower unit from
 /// `GET /api/events/{id}/dispatch-targets`: the event enters that unit's queue and its
-/// inbox is told. Once dispatched, only that unit's people (or an admin above it) take
+/// inbox is told; an optional `deadline` (交办限期) shortens the time the handler has, never
+/// beyond the event's own. Once dispatched, only that unit's people (or an admin above it) take
 /// `handle`, `resolve` and `return`; a `return` needs its reason in `note` and comes within
 /// 2 working days of receipt (a 409 after them). A 409 also says the action does not start
 /// from the event's state (someone may have moved it first).
@@ -527,6 +534,7 @@ async fn act(
             action: &body.action,
             note: &body.note,
             dispatched_to: body.dispatched_to.as_deref(),
+            deadline: body.deadline.as_deref(),
             rating: body.rating.as_deref(),
         },
     )

@@ -47,13 +47,15 @@ pub struct ActionForm {
     note: String,
     #[serde(default)]
     dispatched_to: String,
+    #[serde(default)]
+    deadline: String,
 }
 
 /// Why an action was refused, shown on its form.
 struct Refusal<'a> {
     /// What was posted, kept in its form.
     input: &'a ActionForm,
-    /// The field the message stands next to (`note`, `dispatched_to`), or `None` for the
+    /// The field the message stands next to (`note`, `dispatched_to`, `deadline`), or `None` for the
     /// form as a whole.
     field: Option<&'static str>,
     message: &'static str,
@@ -97,6 +99,9 @@ where
                 action: &input.action,
                 note: &input.note,
                 dispatched_to,
+                deadline: (input.action == "dispatch")
+                    .then_some(input.deadline.as_str())
+                    .filter(|d| !d.trim().is_empty()),
                 rating: None,
             },
         )
@@ -113,6 +118,11 @@ where
             StatusCode::BAD_REQUEST,
             Some("dispatched_to"),
             "请从列表中选择承办部门或下级单位。",
+        ),
+        Err(RuleError::Invalid { field, .. }) if field == "deadline" => (
+            StatusCode::BAD_REQUEST,
+            Some("deadline"),
+            "交办限期须是今天到事件办理期限之间的日期。",
         ),
         Err(RuleError::Invalid { field, .. }) if field == "note" && input.action == URGE => (
             StatusCode::BAD_REQUEST,
@@ -241,6 +251,14 @@ async fn render(
                 @if let Some(m) = message_for(t.action, None) { p.field-error { (m) } }
                 @if t.action == "dispatch" {
                     (target_choice(&targets, kept.map_or("", |k| k.dispatched_to.as_str()), message_for(t.action, Some("dispatched_to"))))
+                    label {
+                        "交办限期（选填，不晚于办理期限 " (event.deadline.as_deref().unwrap_or("—")) "）"
+                        input type="date" name="deadline" value=(kept.map_or("", |k| k.deadline.as_str()))
+                            max=[event.deadline.as_deref()];
+                        @if let Some(m) = message_for(t.action, Some("deadline")) {
+                            span.field-error id="deadline-error" { (m) }
+                        }
+                    }
                 }
                 label {
                     @if returning { "退回原因（必填，收到后 2 个工作日内可退回）" } @else { "办理意见（选填）" }

@@ -55,6 +55,9 @@ pub struct Action<'a> {
     pub note: &'a str,
     /// For `dispatch`: the code of the department or lower unit that will handle the event.
     pub dispatched_to: Option<&'a str>,
+    /// For `dispatch`, optional: the day the handler must resolve it by (交办限期,
+    /// `YYYY-MM-DD`), from today to the event's own deadline.
+    pub deadline: Option<&'a str>,
     /// For `evaluate` (and, optionally, `reopen`): the rating's stored name.
     pub rating: Option<&'a str>,
 }
@@ -124,7 +127,9 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
     }
     let note = text::within("note", action.note, 0, MAX_NOTE_CHARS)?;
     let mut details = MoveDetails::default();
-    let mut provisional_note = String::new();
+    // What the rules add to the timeline after the actor's note: a provisional deadline's
+    // warning on acceptance, the hand-down deadline on dispatch.
+    let mut appended_note = String::new();
     if transition.by_reporter {
         details.evaluation = Some(evaluate::check(
             &event,
@@ -143,7 +148,7 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
         // A reopened event is accepted anew and gets its whole SLA again.
         let (deadline, note) = sla_deadline(ground, &event).await?;
         details.deadline = Some(deadline);
-        provisional_note = note;
+        appended_note = note;
     }
     if matches!(transition.action, "accept" | "reject") {
         details.responded_on_time = Some(responded_on_time(ground, &event)?);
@@ -165,13 +170,25 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
             ));
         };
         details.handler = Some(super::dispatch::check_target(db, person, &event, target).await?);
+        if let Some(day) = action.deadline {
+            let day = super::dispatch::check_deadline(&event, day)?;
+            // The timeline says by when, after the dispatcher's own note.
+            let separator = if note.is_empty() { "" } else { "；" };
+            appended_note = format!("{separator}交办限期 {day}");
+            details.deadline = Some(day);
+        }
+    } else if action.deadline.is_some() {
+        return Err(RuleError::invalid(
+            "deadline",
+            "a deadline goes with `dispatch` only",
+        ));
     }
     if transition.action == "return" && transition.from == EventState::Dispatched {
         check_return(ground, &event, note)?;
         details.release_handler = true;
     }
     let by = actor.name();
-    let note = format!("{note}{provisional_note}");
+    let note = format!("{note}{appended_note}");
     db.move_event(&event, transition, &by, &note, &details)
         .await
         .map_err(|e| match e {

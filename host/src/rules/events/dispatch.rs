@@ -11,11 +11,16 @@
 //!
 //! A code outside this list is refused with the same words whether or not the unit exists,
 //! so nobody learns about units outside the event's reach.
+//!
+//! A dispatch may set a shorter deadline (交办限期: a county handing an event down to a
+//! street gives it until a day): from today to the event's own deadline, never later, so a
+//! hand-down cannot make a late event count as on time.
 
 use crate::auth::Role;
 use crate::db::Db;
 use crate::db::events::{Handler, StoredEvent};
 use crate::db::units::StoredUnit;
+use crate::grid::calendar::{parse_day, today_in_china};
 use crate::grid::unit_code::{department_parent, is_within};
 use crate::grid::workflow::TRANSITIONS;
 use crate::rules::actor::{Actor, Person};
@@ -99,6 +104,36 @@ pub async fn check_target(
                 ),
             )
         })
+}
+
+/// The hand-down deadline `day` (`YYYY-MM-DD`) checked against `event`'s: from today to
+/// the event's own deadline; the day as stored, else `Invalid` naming `deadline`.
+pub fn check_deadline(event: &StoredEvent, day: &str) -> RuleResult<String> {
+    let day = day.trim();
+    let parsed = parse_day(day).ok_or_else(|| {
+        RuleError::invalid(
+            "deadline",
+            format!("`{day}` is not a day written YYYY-MM-DD"),
+        )
+    })?;
+    let today = today_in_china();
+    if parsed < today {
+        return Err(RuleError::invalid(
+            "deadline",
+            format!("{parsed} has passed; the earliest is today, {today}"),
+        ));
+    }
+    if let Some(own) = event.deadline.as_deref().and_then(parse_day)
+        && parsed > own
+    {
+        return Err(RuleError::invalid(
+            "deadline",
+            format!(
+                "{parsed} is after the event's own deadline, {own}; a hand-down may shorten the time, not lengthen it"
+            ),
+        ));
+    }
+    Ok(parsed.to_string())
 }
 
 /// The dispatch targets of event `id` for `person`, who must be one who may dispatch it

@@ -194,6 +194,7 @@ impl Host for CallState {
                 action: &action,
                 note: &note,
                 dispatched_to: None,
+                deadline: None,
                 rating: None,
             },
         )

@@ -3,7 +3,8 @@
 //! their open events as a table and a map, each linking one level down. For leaders and
 //! unit admins over the unit. Beside it, the 考核 table (`/dashboard/assessment`,
 //! `assessment.rs`) and the risk warnings pushed to the unit's grids with who signed for
-//! them (`/dashboard/warnings`, `warnings.rs`).
+//! them (`/dashboard/warnings`, `warnings.rs`), and the events handed down to its lower
+//! units with their progress (交办跟踪, `/dashboard/handed-down`, `handed_down.rs`).
 //!
 //! The numbers are `/api/stats`' own aggregates ([`crate::db::stats`]) with the same
 //! small-cell rule ([`shown`]). ECharts comes from npm (`front/`), served by the host at
@@ -13,6 +14,7 @@
 //! and nothing inline.
 
 mod assessment;
+mod handed_down;
 mod map;
 mod page;
 mod warnings;
@@ -53,6 +55,7 @@ pub fn router() -> Router<AppState> {
             get(warnings::list).merge(post(warnings::push)),
         )
         .route("/dashboard/warnings/{id}", get(warnings::detail))
+        .route("/dashboard/handed-down", get(handed_down::list))
         .route("/static/dashboard.js", get(dashboard_js))
         .route("/static/echarts.min.js", get(echarts))
 }

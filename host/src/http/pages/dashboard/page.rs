@@ -227,6 +227,7 @@ async fn render(
             "单位 " (unit)
             " · " a href={ "/dashboard/assessment?unit=" (unit) } { "考核" }
             " · " a href={ "/dashboard/warnings?unit=" (unit) } { "风险预警" }
+            " · " a href={ "/dashboard/handed-down?unit=" (unit) } { "交办跟踪" }
             @if let Some(parent) = stored.parent_code.as_deref().filter(|p| may_see(grants, p)) {
                 " · " a href={ "/dashboard/?unit=" (parent) } { "返回上一级" }
             }

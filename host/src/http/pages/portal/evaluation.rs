@@ -133,6 +133,7 @@ pub(super) async fn submit(
             action: if reopen { "reopen" } else { "evaluate" },
             note: &input.comment,
             dispatched_to: None,
+            deadline: None,
             rating,
         },
     )
