@@ -361,3 +361,102 @@ async fn the_plugins_page_lists_the_worker_pages_of_plugins_covering_the_workers
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(!page.body.contains("elder-care"), "{}", page.body);
 }
+
+/// How many events a list page links to.
+fn rows(page: &Page) -> usize {
+    page.body.matches("href=\"/worker/events/").count()
+}
+
+#[tokio::test]
+async fn the_event_list_filters_and_pages() {
+    let workspace = Workspace::sqlite();
+    workspace.import_demo("units", "units.csv");
+    workspace.add_user("admin", "街道管理员", &[("unit-admin", "420202001")]);
+    workspace.add_user("worker", "王网格", &[("grid-worker", GRID)]);
+    let server = workspace.serve(&[]);
+    let worker = wangge_tests::caller::Caller::signed_in(&server, "worker").await;
+    let admin = wangge_tests::caller::Caller::signed_in(&server, "admin").await;
+    let mut ids = Vec::new();
+    for n in 0..53 {
+        ids.push(
+            worker
+                .report(GRID, &format!("巡查发现 {n}"), json!({}))
+                .await,
+        );
+    }
+    let (late, accepted) = (ids[3], ids[4]);
+    for id in [late, accepted] {
+        let (status, body) = admin.act(id, json!({ "action": "accept" })).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    wangge_tests::caller::set_event_time(
+        &workspace.sqlite_url(),
+        late,
+        "deadline",
+        json!("2026-01-05"),
+    )
+    .await;
+    workspace.run(&["events", "supervise"]);
+    // The oldest as a plugin's emergency report (a stored flag: only plugins raise it).
+    wangge_tests::caller::set_event_time(&workspace.sqlite_url(), ids[0], "urgent", json!(1)).await;
+    let list = |query: String| {
+        let server = &server;
+        let token = worker.token.clone();
+        async move {
+            server
+                .page_as(&token, &format!("/worker/events?unit={GRID}{query}"))
+                .await
+        }
+    };
+
+    // Newest first, 50 a page, the next page below the last.
+    let first = list(String::new()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    // The urgent one above the list, then 50 newest first.
+    assert_eq!(rows(&first), 51, "{}", first.body);
+    let (urgent, newest) = first
+        .body
+        .split_once("<table class=\"worker-list events\">")
+        .expect("two tables");
+    assert!(
+        urgent.contains("紧急待受理")
+            && urgent.contains("【紧急】")
+            && urgent.contains("巡查发现 0<"),
+        "{urgent}"
+    );
+    assert!(newest.contains("巡查发现 52"));
+    let next = format!("&amp;before={}", ids[3]);
+    assert!(first.body.contains(&next), "the pager: {}", first.body);
+    let second = list(format!("&before={}", ids[3])).await;
+    assert_eq!(rows(&second), 3, "{}", second.body);
+    assert!(
+        !second.body.contains("紧急待受理"),
+        "on the first page only"
+    );
+    assert!(!second.body.contains("下一页"));
+
+    // Each filter, and the filters kept on the form.
+    let by_state = list("&state=accepted".to_owned()).await;
+    assert_eq!(rows(&by_state), 2, "{}", by_state.body);
+    assert!(
+        by_state
+            .body
+            .contains("<option value=\"accepted\" selected>")
+    );
+    let overdue = list("&overdue=1".to_owned()).await;
+    assert_eq!(rows(&overdue), 1, "{}", overdue.body);
+    assert!(
+        overdue.body.contains("巡查发现 3") && overdue.body.contains("已超期"),
+        "{}",
+        overdue.body
+    );
+    let supervised = list("&supervised=1&category=environment".to_owned()).await;
+    assert_eq!(rows(&supervised), 1, "{}", supervised.body);
+    assert!(supervised.body.contains("【督办】"));
+    let none = list("&state=closed".to_owned()).await;
+    assert_eq!(rows(&none), 0);
+    assert!(none.body.contains("没有符合条件的事件"), "{}", none.body);
+    for bad in ["&state=lost", "&category=no-such"] {
+        assert_eq!(list(bad.to_owned()).await.status, 400, "{bad}");
+    }
+}

@@ -165,9 +165,18 @@ pub struct EventQuery<'a> {
     pub states: Option<&'a [&'a str]>,
     /// Only ids below this one (the next page of a newest-first list).
     pub before_id: Option<i64>,
+    /// Only open events whose deadline is before this day (`YYYY-MM-DD`): overdue.
+    pub overdue_before: Option<&'a str>,
+    /// Only events marked 督办.
+    pub supervised_only: bool,
+    /// Only a plugin's emergency reports still waiting for acceptance.
+    pub urgent_waiting_only: bool,
     /// At most this many, newest first.
     pub limit: i64,
 }
+
+/// The states in which an event still needs work, as `EventState::is_open` has them.
+const OPEN_STATES: &str = "('reported', 'accepted', 'dispatched', 'handling', 'resolved')";
 
 enum Bind {
     Text(String),
@@ -572,6 +581,18 @@ impl Db {
         }
         if let Some(before) = query.before_id {
             conditions.push(format!("id < {}", placeholder(Bind::Int(before))));
+        }
+        if let Some(day) = query.overdue_before {
+            conditions.push(format!(
+                "deadline IS NOT NULL AND deadline < {} AND state IN {OPEN_STATES}",
+                placeholder(Bind::Text(day.to_owned()))
+            ));
+        }
+        if query.supervised_only {
+            conditions.push("supervised = 1".to_owned());
+        }
+        if query.urgent_waiting_only {
+            conditions.push("urgent = 1 AND state = 'reported'".to_owned());
         }
         let limit = placeholder(Bind::Int(query.limit));
         let sql = format!(

@@ -57,6 +57,11 @@ impl EventState {
             .map_or("?", |(_, _, z)| z)
     }
 
+    /// Every state, in the workflow's order.
+    pub fn all() -> impl Iterator<Item = Self> {
+        STATES.iter().map(|(s, _, _)| *s)
+    }
+
     /// Parses a stored name.
     pub fn parse(name: &str) -> Option<Self> {
         STATES

@@ -77,6 +77,12 @@ pub struct Search<'a> {
     pub states: Option<&'a [&'a str]>,
     /// Only ids below this one (the next page of a newest-first list).
     pub before_id: Option<i64>,
+    /// Only open events past their deadline on this day (`YYYY-MM-DD`, usually today).
+    pub overdue_on: Option<&'a str>,
+    /// Only events marked 督办.
+    pub supervised_only: bool,
+    /// Only emergency reports waiting for acceptance.
+    pub urgent_waiting_only: bool,
     /// At most this many, newest first.
     pub limit: i64,
 }
@@ -97,6 +103,9 @@ pub async fn search(
             reported_until: search.reported_until,
             states: search.states,
             before_id: search.before_id,
+            overdue_before: search.overdue_on,
+            supervised_only: search.supervised_only,
+            urgent_waiting_only: search.urgent_waiting_only,
             limit: search.limit,
         })
         .await?)
