@@ -1,7 +1,8 @@
 //! The server-rendered pages, in Chinese: the resident portal (`portal`), the grid worker's
 //! workspace (`worker`), the department's queue (`department`), the admin console (`admin`)
 //! and the leader dashboards (`dashboard`), sharing one frame (`frame`: layout, error page,
-//! access extractors) and the event page (`event_view`). A
+//! access extractors), the event page (`event_view`) and the report form both the portal
+//! and the workspace show (`report_form`). A
 //! page is a door like any other: it reads the form or query, calls the rules and renders.
 
 pub mod admin;
@@ -10,6 +11,7 @@ pub mod department;
 pub mod event_view;
 pub mod frame;
 pub mod portal;
+mod report_form;
 pub mod services;
 pub mod worker;
 

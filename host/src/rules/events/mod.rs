@@ -9,6 +9,7 @@ pub mod categories;
 pub mod dispatch;
 pub mod evaluate;
 pub mod handed_down;
+pub mod locate;
 pub mod queue;
 pub mod read;
 pub mod report;

@@ -46,6 +46,7 @@ impl Area {
             Self::Worker => html! {
                 nav.worker aria-label="网格工作" {
                     a href="/worker/" { "我的网格" }
+                    a href="/worker/report" { "巡查上报" }
                     a href="/worker/warnings" { "风险预警" }
                     a href="/worker/plugins" { "业务插件" }
                 }

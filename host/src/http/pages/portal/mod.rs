@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
             get(reports::form)
                 .post(reports::submit)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    reports::MAX_REPORT_BODY_BYTES,
+                    crate::http::pages::report_form::MAX_REPORT_BODY_BYTES,
                 )),
         )
         .route("/reports", get(reports::list))

@@ -4,7 +4,7 @@
 //! populations, each record's page with its history and the forms that keep it (register,
 //! edit, move, close; households and their members; visits and the overdue list), its
 //! events with one form per action the workflow allows the worker (`/worker/events`,
-//! `/worker/events/{id}`), the risk warnings to their grids with 签收 and 反馈
+//! `/worker/events/{id}`), the patrol report form (巡查上报, `/worker/report`), the risk warnings to their grids with 签收 and 反馈
 //! (`/worker/warnings`), and the worker pages of the plugins covering their units
 //! (`/worker/plugins`).
 //!
@@ -23,6 +23,7 @@ mod households;
 mod houses;
 mod lists;
 mod organizations;
+mod report;
 mod residents;
 mod special_populations;
 mod warnings;
@@ -106,6 +107,14 @@ pub fn router() -> Router<AppState> {
         .route("/worker/events", get(events::list))
         .route("/worker/events/{id}", get(events::detail).post(events::act))
         .route("/worker/events/{id}/photo", get(events::photo))
+        .route(
+            "/worker/report",
+            get(report::form)
+                .post(report::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    super::report_form::MAX_REPORT_BODY_BYTES,
+                )),
+        )
         .route("/worker/warnings", get(warnings::list))
         .route(
             "/worker/warnings/{id}/acknowledgement",

@@ -14,26 +14,23 @@ use crate::grid::custom_fields::{Field, FieldKind, FieldsSchema};
 const PREFIX: &str = "attribute.";
 
 /// What the resident typed into the custom fields, by field name.
-pub(in crate::http::pages::portal) type Typed = BTreeMap<String, String>;
+pub type Typed = BTreeMap<String, String>;
 
 /// Keeps `value` (trimmed) in `answers` if `name` is a custom field's form name,
 /// `attribute.NAME`; other names are not this module's.
-pub(in crate::http::pages::portal) fn take(answers: &mut Typed, name: &str, value: &str) {
+pub fn take(answers: &mut Typed, name: &str, value: &str) {
     if let Some(field) = name.strip_prefix(PREFIX) {
         answers.insert(field.to_owned(), value.trim().to_owned());
     }
 }
 
 /// A field's problem: its name and the message to show next to it.
-pub(in crate::http::pages::portal) type Problem = (String, String);
+pub type Problem = (String, String);
 
 /// The attributes for `typed` answers to `schema`'s fields (empty answers left out), or the
 /// first field's problem. Answers to fields the schema does not have are ignored: the form
 /// only ever shows the chosen category's fields.
-pub(in crate::http::pages::portal) fn read(
-    schema: &FieldsSchema,
-    typed: &Typed,
-) -> Result<Value, Problem> {
+pub fn read(schema: &FieldsSchema, typed: &Typed) -> Result<Value, Problem> {
     let mut attributes = Map::new();
     for field in schema.fields() {
         let text = typed.get(&field.name).map_or("", String::as_str);
@@ -83,11 +80,7 @@ fn expected(field: &Field) -> String {
 
 /// The inputs of `schema`'s fields with `typed` filled in and `problem`'s message next to
 /// its field.
-pub(in crate::http::pages::portal) fn render(
-    schema: &FieldsSchema,
-    typed: &Typed,
-    problem: Option<&Problem>,
-) -> Markup {
+pub fn render(schema: &FieldsSchema, typed: &Typed, problem: Option<&Problem>) -> Markup {
     html! {
         @for field in schema.fields() {
             @let name = format!("{PREFIX}{}", field.name);

@@ -17,11 +17,11 @@ use crate::grid::photo::{MAX_PHOTO_BYTES, PhotoError, PhotoType, check_photo, ex
 
 /// The largest report request taken: the largest photo, and room for the text fields
 /// (3 × 2300 characters of at most 4 bytes) and the multipart framing.
-pub(in crate::http::pages::portal) const MAX_REPORT_BODY_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
+pub const MAX_REPORT_BODY_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
 
 /// The photo part of a posted report.
 #[derive(Debug, Default)]
-pub(super) enum PhotoUpload {
+pub enum PhotoUpload {
     /// No file chosen.
     #[default]
     None,
@@ -40,14 +40,14 @@ pub(super) enum PhotoUpload {
 
 /// A posted report: the text fields and the photo.
 #[derive(Debug, Default)]
-pub(super) struct Posted {
-    pub(super) input: ReportForm,
-    pub(super) photo: PhotoUpload,
+pub struct Posted {
+    pub input: ReportForm,
+    pub photo: PhotoUpload,
 }
 
 /// Reads `request` as either encoding; the response instead for a body that is neither
 /// (axum's own rejection, as the plain form extractor gave before).
-pub(super) async fn read_report(request: Request) -> Result<Posted, Response> {
+pub async fn read_report(request: Request) -> Result<Posted, Response> {
     let is_multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
