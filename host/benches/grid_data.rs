@@ -236,6 +236,7 @@ async fn transitions(db: &Db) -> anyhow::Result<(f64, Histogram<u64>)> {
                 responded_on_time: (action == "accept").then_some(true),
                 resolved_on_time: (action == "resolve").then_some(true),
                 evaluation: None,
+                summoned: Vec::new(),
             };
             let moved = Instant::now();
             db.move_event(&event, step, "user:bench", "", &details)

@@ -137,6 +137,9 @@ pub struct MoveDetails {
     pub resolved_on_time: Option<bool>,
     /// On 评价 and 重新办理: the reporter's rating and comment.
     pub evaluation: Option<NewEvaluation>,
+    /// With a dispatch (吹哨报到): the other departments summoned beside the handler, who
+    /// leads; each is told and later checks in (`event_summons`).
+    pub summoned: Vec<Handler>,
 }
 
 /// Whom an event is dispatched to.
@@ -231,7 +234,7 @@ pub(super) fn stored(row: &sqlx::any::AnyRow) -> sqlx::Result<StoredEvent> {
     })
 }
 
-async fn add_timeline(
+pub(super) async fn add_timeline(
     tx: &mut sqlx::AnyConnection,
     event_id: i64,
     actor: &str,
@@ -280,7 +283,7 @@ async fn tell_repeated(
 
 /// Leaves a message about `event_id` in `unit`'s inbox (`unit_notifications`), on `tx`:
 /// the move, urging or sweep that causes it commits it or nothing.
-async fn notify_unit(
+pub(super) async fn notify_unit(
     tx: &mut sqlx::AnyConnection,
     unit: &str,
     title: &str,
@@ -675,6 +678,14 @@ impl Db {
         }
         if let Some(evaluation) = &details.evaluation {
             record_evaluation(&mut tx, event, evaluation, actor, now).await?;
+        }
+        if let Some(lead) = details
+            .handler
+            .as_ref()
+            .filter(|_| !details.summoned.is_empty())
+        {
+            super::summons::record_summons(&mut tx, event, lead, &details.summoned, actor, now)
+                .await?;
         }
         add_timeline(
             &mut tx,

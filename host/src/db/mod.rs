@@ -31,6 +31,7 @@ pub mod sign_in_codes;
 pub mod special_populations;
 pub mod stats;
 pub mod storage_snapshot;
+pub mod summons;
 #[cfg(test)]
 pub(crate) mod test_engines;
 pub mod units;

@@ -287,6 +287,7 @@ pub async fn generate_events(
                     .then(|| rng.u8(0..100) < 92),
                 resolved_on_time: (action == "resolve").then(|| rng.u8(0..100) < 85),
                 evaluation: (action == "evaluate").then(|| draw_evaluation(&mut rng)),
+                summoned: Vec::new(),
             };
             let (actor, note) = actor_and_note(action, &handler.name);
             let note = details

@@ -251,6 +251,7 @@ pub fn action_zh(action: &str) -> &str {
         "repeat" => "重复反映",
         "supervise" => "督办",
         "urge" => "催办",
+        "report-in" => "报到",
         other => TRANSITIONS
             .iter()
             .find(|t| t.action == other)

@@ -396,6 +396,9 @@ pub struct EventDetail {
     pub evaluations: Vec<EvaluationJson>,
     /// The later events that said they repeat this one, by id.
     pub repeated_by: Vec<i64>,
+    /// The departments summoned to it (吹哨报到), the lead first, with their check-ins;
+    /// empty for a plain dispatch.
+    pub summons: Vec<super::summons::SummonsJson>,
 }
 
 /// A reporter's rating of the handling.
@@ -456,12 +459,14 @@ async fn read(
         .collect();
     let evaluations = state.db().event_evaluations(id).await?;
     let repeated_by = state.db().repeats_of(id).await?;
+    let summons = state.db().event_summons(id).await?;
     Ok(Json(EventDetail {
         event: EventJson::from(&event),
         timeline: timeline.into_iter().map(TimelineJson::from).collect(),
         actions,
         evaluations: evaluations.into_iter().map(EvaluationJson::from).collect(),
         repeated_by,
+        summons: summons.into_iter().map(Into::into).collect(),
     }))
 }
 
@@ -486,6 +491,12 @@ pub struct ActionRequest {
     /// becomes the event's deadline.
     #[schema(format = Date)]
     pub deadline: Option<String>,
+    /// For `dispatch`, optional (吹哨报到): further departments summoned beside
+    /// `dispatched_to`, which must then be a department and leads; each from the dispatch
+    /// targets, at most 7, told in its inbox and checking in with
+    /// `POST /api/events/{id}/report-in`.
+    #[schema(max_items = 7)]
+    pub summon: Option<Vec<String>>,
     /// For `evaluate` (required) and `reopen`: the reporter's rating. The comment is `note`
     /// (at most 500 characters; a reopening's reason, required).
     #[schema(schema_with = schemas::rating)]
@@ -535,6 +546,7 @@ async fn act(
             note: &body.note,
             dispatched_to: body.dispatched_to.as_deref(),
             deadline: body.deadline.as_deref(),
+            summon: body.summon.as_deref().unwrap_or_default(),
             rating: body.rating.as_deref(),
         },
     )

@@ -28,6 +28,7 @@ pub mod schemas;
 mod session;
 mod special_populations;
 mod stats;
+mod summons;
 mod units;
 mod user;
 mod warnings;
@@ -55,6 +56,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(organizations::router())
         .merge(special_populations::router())
         .merge(events::router())
+        .merge(summons::router())
         .merge(queue::router())
         .merge(stats::router())
         .merge(assessment::router())

@@ -2,7 +2,9 @@
 //! (`/worker/events/{id}`) and the department's (`/department/events/{id}`): the event with
 //! its timeline, its photo, and one form per action the workflow allows this person now.
 //! Dispatching chooses from the departments and lower units the rules offer; a return asks
-//! for its reason; a leader or unit admin over the event may urge it (催办). Posting a form moves the event through the rules' own `act` and comes
+//! for its reason; a leader or unit admin over the event may urge it (催办); the dispatch
+//! may summon further departments beside the lead (吹哨报到), whose staff check in (报到)
+//! on this page. Posting a form moves the event through the rules' own `act` and comes
 //! back (303) to the event (to the list, after a return); a refused action re-renders the page with the message next to
 //! the field, what was typed kept.
 
@@ -25,6 +27,12 @@ use crate::state::AppState;
 
 /// The form action of a 催办, beside the workflow's actions.
 const URGE: &str = "urge";
+
+/// The form action of a summoned department's check-in (报到).
+const REPORT_IN: &str = "report-in";
+
+/// The prefix of a dispatch form's checkbox summoning a department (`summon.CODE`).
+const SUMMON_PREFIX: &str = "summon.";
 
 /// Where the page stands: the area, the path its events live under, and the way back.
 #[derive(Debug, Clone)]
@@ -49,6 +57,20 @@ pub struct ActionForm {
     dispatched_to: String,
     #[serde(default)]
     deadline: String,
+    /// The dispatch form's other fields: the departments ticked to summon, `summon.CODE`.
+    #[serde(flatten)]
+    rest: std::collections::BTreeMap<String, String>,
+}
+
+impl ActionForm {
+    /// The departments ticked to summon beside the lead.
+    fn summoned(&self) -> Vec<String> {
+        self.rest
+            .keys()
+            .filter_map(|k| k.strip_prefix(SUMMON_PREFIX))
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 /// Why an action was refused, shown on its form.
@@ -88,8 +110,15 @@ where
     Fut: Future<Output = Result<StoredEvent, PageError>>,
 {
     let dispatched_to = (input.action == "dispatch").then_some(input.dispatched_to.as_str());
+    let summoned = if input.action == "dispatch" {
+        input.summoned()
+    } else {
+        Vec::new()
+    };
     let taken = if input.action == URGE {
         events::urge::urge(state.ground(), who.person(), event.id, &input.note).await
+    } else if input.action == REPORT_IN {
+        events::summons::report_in(state.ground(), who.person(), event.id, &input.note).await
     } else {
         events::act(
             state.ground(),
@@ -102,6 +131,7 @@ where
                 deadline: (input.action == "dispatch")
                     .then_some(input.deadline.as_str())
                     .filter(|d| !d.trim().is_empty()),
+                summon: &summoned,
                 rating: None,
             },
         )
@@ -119,6 +149,20 @@ where
             Some("dispatched_to"),
             "请从列表中选择承办部门或下级单位。",
         ),
+        Err(RuleError::Invalid { field, .. }) if field == "summon" => (
+            StatusCode::BAD_REQUEST,
+            Some("summon"),
+            "吹哨报到须由上面所选的职能部门牵头，并至少另选一个职能部门配合（共不超过 8 个）。",
+        ),
+        Err(RuleError::Invalid { field, .. })
+            if field == "dispatched_to" && !summoned.is_empty() =>
+        {
+            (
+                StatusCode::BAD_REQUEST,
+                Some("dispatched_to"),
+                "吹哨报到须选择一个职能部门牵头。",
+            )
+        }
         Err(RuleError::Invalid { field, .. }) if field == "deadline" => (
             StatusCode::BAD_REQUEST,
             Some("deadline"),
@@ -200,6 +244,8 @@ async fn render(
     } else {
         Vec::new()
     };
+    let summons = state.db().event_summons(event.id).await?;
+    let checking_in = events::summons::may_report_in(who.person(), &summons);
     let refused = |action: &str| refusal.filter(|r| r.input.action == action);
     let message_for = |action: &str, field: Option<&str>| {
         refused(action)
@@ -234,8 +280,41 @@ async fn render(
                 }
             }
         }
+        @if !summons.is_empty() {
+            h2 { "吹哨报到" }
+            table.worker-list.summons {
+                thead { tr { th { "部门" } th { "分工" } th { "报到时间" } th { "用时" } th { "说明" } } }
+                tbody {
+                    @for s in &summons {
+                        tr {
+                            td { (s.name) }
+                            td { @if s.lead { strong { "牵头" } } @else { "配合" } }
+                            td { @match s.reported_at { Some(at) => { (china_time(at)) } None => { span.urgent { "未报到" } } } }
+                            td { @if let Some(at) = s.reported_at { (response_time(at - s.summoned_at)) } }
+                            td.long { (s.note.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(mine) = checking_in {
+            @let kept = refused(REPORT_IN).map(|r| r.input);
+            form.worker-action id="action-report-in" method="post" action={ (place.base) "/" (event.id) } {
+                h2 { "报到：" (mine.name) }
+                input type="hidden" name="action" value=(REPORT_IN);
+                @if let Some(m) = message_for(REPORT_IN, None) { p.field-error { (m) } }
+                label {
+                    "到场情况（选填，500 字以内）"
+                    textarea name="note" maxlength="500" { (kept.map_or("", |k| k.note.as_str())) }
+                    @if let Some(m) = message_for(REPORT_IN, Some("note")) {
+                        span.field-error id="report-in-note-error" { (m) }
+                    }
+                }
+                button type="submit" { "报到" }
+            }
+        }
         h2 { "办理" }
-        @if let Some(r) = refusal.filter(|r| r.input.action != URGE && !actions.iter().any(|t| t.action == r.input.action)) {
+        @if let Some(r) = refusal.filter(|r| r.input.action != URGE && r.input.action != REPORT_IN && !actions.iter().any(|t| t.action == r.input.action)) {
             p.field-error id="action-error" { (r.message) }
         }
         @if may_rate {
@@ -251,6 +330,7 @@ async fn render(
                 @if let Some(m) = message_for(t.action, None) { p.field-error { (m) } }
                 @if t.action == "dispatch" {
                     (target_choice(&targets, kept.map_or("", |k| k.dispatched_to.as_str()), message_for(t.action, Some("dispatched_to"))))
+                    (summon_choice(&targets, kept, message_for(t.action, Some("summon"))))
                     label {
                         "交办限期（选填，不晚于办理期限 " (event.deadline.as_deref().unwrap_or("—")) "）"
                         input type="date" name="deadline" value=(kept.map_or("", |k| k.deadline.as_str()))
@@ -295,6 +375,48 @@ async fn render(
         &who.visitor(),
         content,
     ))
+}
+
+/// A response time in minutes, hours or days, as a person reads it.
+fn response_time(ms: i64) -> String {
+    let minutes = ms.max(0) / 60_000;
+    match minutes {
+        0..60 => format!("{minutes} 分钟"),
+        60..1440 => format!("{} 小时 {} 分钟", minutes / 60, minutes % 60),
+        _ => format!("{} 天 {} 小时", minutes / 1440, minutes % 1440 / 60),
+    }
+}
+
+/// The dispatch form's 吹哨报到 boxes: the departments among the targets, to summon
+/// beside the one chosen to lead; `kept` ticked.
+fn summon_choice(
+    targets: &[StoredUnit],
+    kept: Option<&ActionForm>,
+    message: Option<&str>,
+) -> Markup {
+    let departments: Vec<&StoredUnit> =
+        targets.iter().filter(|u| u.level == "department").collect();
+    let ticked =
+        |code: &str| kept.is_some_and(|k| k.rest.contains_key(&format!("{SUMMON_PREFIX}{code}")));
+    html! {
+        @if departments.len() > 1 {
+            details.summon open[kept.is_some_and(|k| !k.summoned().is_empty())] {
+                summary { "吹哨报到：同时召集其他职能部门配合（上面所选部门牵头）" }
+                fieldset.attributes {
+                    legend { "配合部门" }
+                    @for u in &departments {
+                        label.check {
+                            input type="checkbox" name={ (SUMMON_PREFIX) (u.code) } value="1" checked[ticked(&u.code)];
+                            (u.name)
+                        }
+                    }
+                }
+                @if let Some(m) = message {
+                    span.field-error id="summon-error" { (m) }
+                }
+            }
+        }
+    }
 }
 
 /// The dispatch form's choice: the departments, then the lower units, `kept` selected.

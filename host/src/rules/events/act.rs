@@ -58,6 +58,9 @@ pub struct Action<'a> {
     /// For `dispatch`, optional: the day the handler must resolve it by (交办限期,
     /// `YYYY-MM-DD`), from today to the event's own deadline.
     pub deadline: Option<&'a str>,
+    /// For `dispatch` (吹哨报到): further departments summoned beside `dispatched_to`, which
+    /// then leads; empty for a plain dispatch.
+    pub summon: &'a [String],
     /// For `evaluate` (and, optionally, `reopen`): the rating's stored name.
     pub rating: Option<&'a str>,
 }
@@ -177,6 +180,28 @@ pub async fn act(ground: &Ground, actor: Actor<'_>, action: Action<'_>) -> RuleR
             appended_note = format!("{separator}交办限期 {day}");
             details.deadline = Some(day);
         }
+        if let Some(lead) = details
+            .handler
+            .as_ref()
+            .filter(|_| !action.summon.is_empty())
+        {
+            let others = super::summons::check(db, person, &event, lead, action.summon).await?;
+            let separator = if note.is_empty() && appended_note.is_empty() {
+                ""
+            } else {
+                "；"
+            };
+            appended_note = format!(
+                "{appended_note}{separator}{}",
+                super::summons::timeline_note(lead, &others)
+            );
+            details.summoned = others;
+        }
+    } else if !action.summon.is_empty() {
+        return Err(RuleError::invalid(
+            "summon",
+            "summoning departments goes with `dispatch` only",
+        ));
     } else if action.deadline.is_some() {
         return Err(RuleError::invalid(
             "deadline",

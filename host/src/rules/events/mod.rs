@@ -1,7 +1,7 @@
 //! The event workflow (事件): reporting, reading within one's scope, moving through the
 //! workflow (dispatch routing to a department's or lower unit's queue; the reporter's
-//! evaluation and reopening), the queue, the hand-downs a unit follows (交办), urging and
-//! the supervision sweep. The workflow itself (states, transitions, roles) is
+//! evaluation and reopening; 吹哨报到), the queue, the hand-downs a unit follows (交办),
+//! urging and the supervision sweep. The workflow itself (states, transitions, roles) is
 //! data in `grid::workflow`; these are the rules that apply it to an actor.
 
 pub mod act;
@@ -13,6 +13,7 @@ pub mod locate;
 pub mod queue;
 pub mod read;
 pub mod report;
+pub mod summons;
 pub mod supervise;
 pub mod urge;
 

@@ -22,10 +22,13 @@ pub fn reaches(actor: &Actor<'_>, event: &StoredEvent) -> bool {
             .is_some_and(|handler| actor.reaches(handler))
 }
 
-/// The event `id`, if it lies in `actor`'s scope; else `NotFound`.
+/// The event `id`, if it lies in `actor`'s scope or `actor` staffs a department summoned
+/// to it; else `NotFound`.
 pub async fn in_scope(db: &Db, actor: &Actor<'_>, id: i64) -> RuleResult<StoredEvent> {
     match db.event(id).await? {
         Some(event) if reaches(actor, &event) => Ok(event),
+        // A department summoned beside the lead (吹哨报到) opens the event to check in.
+        Some(event) if super::summons::reaches_summoned(db, actor, &event).await? => Ok(event),
         _ => Err(RuleError::NotFound(format!("event {id}"))),
     }
 }

@@ -195,6 +195,7 @@ impl Host for CallState {
                 note: &note,
                 dispatched_to: None,
                 deadline: None,
+                summon: &[],
                 rating: None,
             },
         )

@@ -1,6 +1,6 @@
 //! `/department/events/{id}`: the event page of `event_view` for the staff of the
-//! department it is dispatched to (an event outside their queue is a 404, as one that does
-//! not exist), with its photo at `/department/events/{id}/photo`.
+//! department it is dispatched to or summoned to (吹哨报到; an event outside their queue is
+//! a 404, as one that does not exist), with its photo at `/department/events/{id}/photo`.
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -34,8 +34,16 @@ async fn queued_event(
             .as_deref()
             .is_some_and(|h| staff.units.iter().any(|u| is_within(h, u)))
     };
+    let summoned = || async {
+        state.db().event_summons(id).await.map(|all| {
+            all.iter()
+                .any(|s| staff.units.iter().any(|u| is_within(&s.department, u)))
+        })
+    };
     match events::in_scope(state.db(), &staff.signed_in.actor(), id).await {
         Ok(event) if theirs(&event) => Ok(event),
+        // A department summoned beside the lead (吹哨报到) opens the event to check in.
+        Ok(event) if summoned().await? => Ok(event),
         Ok(_) | Err(RuleError::NotFound(_)) => Err(not_found()),
         Err(error) => Err(staff.failed(error)),
     }

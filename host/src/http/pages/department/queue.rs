@@ -1,6 +1,7 @@
 //! `/department/`: the queue (待办) of the staff's departments, or of the one `?unit=`
 //! names, the earliest deadline first: each event with its place, state, receipt, deadline
-//! and the working days left (late ones marked), paged by `?after=`.
+//! and the working days left (late ones marked), paged by `?after=`; above it, the events
+//! the departments were summoned to (吹哨报到) and have not checked in on.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -12,7 +13,7 @@ use crate::http::pages::frame::access::DepartmentStaff;
 use crate::http::pages::frame::error::PageError;
 use crate::http::pages::frame::text::{china_time, encode};
 use crate::http::pages::frame::{Area, respond};
-use crate::rules::events::queue;
+use crate::rules::events::{queue, summons};
 use crate::state::AppState;
 
 /// The page asked for.
@@ -51,6 +52,10 @@ pub(super) async fn queue(
     )
     .await
     .map_err(|e| staff.failed(e))?;
+    // Summoned beside another department's lead, not yet checked in (吹哨报到).
+    let summoned = summons::waiting(state.db(), staff.signed_in.person())
+        .await
+        .map_err(|e| staff.failed(e))?;
     let mut names = Vec::new();
     for code in &page.units {
         let name = state
@@ -73,6 +78,16 @@ pub(super) async fn queue(
                 li { a href="/department/" { "全部部门" } }
                 @for code in &staff.units {
                     li { a href={ "/department/?unit=" (encode(code)) } { (code) } }
+                }
+            }
+        }
+        @if !summoned.is_empty() {
+            section.summoned {
+                h2 { "吹哨待报到" }
+                ul.items {
+                    @for e in &summoned {
+                        li { a href={ "/department/events/" (e.id) } { (e.title) } " " small.muted { code { (e.unit_code) } } }
+                    }
                 }
             }
         }

@@ -134,6 +134,7 @@ pub(super) async fn submit(
             note: &input.comment,
             dispatched_to: None,
             deadline: None,
+            summon: &[],
             rating,
         },
     )
