@@ -20,12 +20,14 @@
 //! `target/bench-data/` and reused; PostgreSQL gets a fresh database on
 //! `WANGGE_TEST_POSTGRES_URL` (default the local server) each run, dropped afterwards.
 
+mod support;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
-use sqlx::Connection;
 use sqlx::Row;
+use support::{bench_data_dir, ms, postgres, record};
 use wangge_host::auth::{Grant, Role};
 use wangge_host::db::Db;
 use wangge_host::db::events::{Handler, MoveDetails, NewEvent};
@@ -38,7 +40,6 @@ use wangge_host::rules::actor::Person;
 use wangge_host::rules::base_data::imports::{self, Kind, Push};
 use wangge_host::rules::base_data::residents::{self as resident_rules, SearchBy};
 use wangge_host::state::Ground;
-use wangge_tests::postgres::{FreshDatabase, admin_url};
 
 /// Residents at full scale: about the population of 黄石市.
 const FULL_SCALE: usize = 2_500_000;
@@ -87,13 +88,6 @@ fn scale() -> usize {
         .ok()
         .and_then(|v| v.replace('_', "").parse().ok())
         .unwrap_or(FULL_SCALE)
-}
-
-fn bench_data_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
-        .join("bench-data")
 }
 
 /// Seeds `db` with `residents`, printing progress about every 5 %.
@@ -155,12 +149,6 @@ async fn sqlite_file(residents: usize) -> anyhow::Result<(PathBuf, Option<Durati
     db.pool().close().await;
     std::fs::rename(&scratch, &dir)?;
     Ok((file, Some(took)))
-}
-
-fn record(histogram: &mut Histogram<u64>, started: Instant) -> anyhow::Result<()> {
-    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-    histogram.record(nanos)?;
-    Ok(())
 }
 
 /// Lists the community page by page until at least [`MIN_PAGE_SAMPLES`] pages are timed,
@@ -416,32 +404,6 @@ async fn measure(db: &Db, build: Option<Duration>, engine: &str) -> anyhow::Resu
         push,
         push_counts,
     })
-}
-
-/// A fresh PostgreSQL database, or `None` (with one line saying why) if the server cannot
-/// be reached.
-async fn postgres() -> Option<FreshDatabase> {
-    let admin = admin_url();
-    let reachable =
-        tokio::time::timeout(Duration::from_secs(5), sqlx::PgConnection::connect(&admin)).await;
-    match reachable {
-        Ok(Ok(conn)) => {
-            let _ = conn.close().await;
-            Some(FreshDatabase::create().await)
-        }
-        Ok(Err(e)) => {
-            println!("PostgreSQL at {admin} unreachable ({e}); skipping PostgreSQL.");
-            None
-        }
-        Err(_) => {
-            println!("PostgreSQL at {admin} did not answer in 5 s; skipping PostgreSQL.");
-            None
-        }
-    }
-}
-
-fn ms(nanos: u64) -> String {
-    format!("{:.2}", nanos as f64 / 1e6)
 }
 
 fn column(results: Option<&Results>, cell: impl Fn(&Results) -> String) -> String {

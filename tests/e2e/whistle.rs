@@ -147,6 +147,16 @@ async fn whistle(server: &Server) {
             .await;
         assert_eq!(status, 200, "{note}: {body}");
     }
+    let (status, body) = street
+        .post(
+            &format!("/api/events/{id}/report-in"),
+            json!({ "note": "代为报到" }),
+        )
+        .await;
+    assert_eq!(
+        status, 403,
+        "the street's admin does not check in for a department: {body}"
+    );
     let (status, again) = zj
         .post(
             &format!("/api/events/{id}/report-in"),

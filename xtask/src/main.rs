@@ -24,11 +24,12 @@ Commands:
             chromium and chromium-driver) if missing, build the plugins and the host, run
             every test
   lint      cargo fmt --check, and clippy -D warnings on the host crates and on the plugins
-  bench [plugin|grid]
+  bench [plugin|grid|assessment]
             run the benchmarks (figures for BENCHMARKS.md): `plugin` builds the plugins and
             runs the plugin-page benchmark, `grid` the grid-data one (2.5 million residents
-            on SQLite and PostgreSQL; WANGGE_BENCH_RESIDENTS=100000 for a quick run); both
-            without an argument
+            on SQLite and PostgreSQL; WANGGE_BENCH_RESIDENTS=100000 for a quick run),
+            `assessment` 考核 and a department's queue over one million events
+            (WANGGE_BENCH_EVENTS=100000 for a quick run); all three without an argument
   schemathesis [ARGS…]
             run schemathesis (PyPI, in target/schemathesis/venv) against a fresh demo
             server's OpenAPI document, as the demo's unit admin and as its grid worker:
@@ -104,12 +105,14 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
     )
 }
 
-/// `bench [plugin|grid] [ARGS…]`: one benchmark or both; ARGS go to the benchmark.
+/// `bench [plugin|grid|assessment] [ARGS…]`: one benchmark or all three; ARGS go to the
+/// benchmark.
 fn bench(args: &[String]) -> anyhow::Result<()> {
-    let (plugin, grid, extra) = match args.first().map(String::as_str) {
-        Some("plugin") => (true, false, &args[1..]),
-        Some("grid") => (false, true, &args[1..]),
-        _ => (true, true, args),
+    let (plugin, grid, assessment, extra) = match args.first().map(String::as_str) {
+        Some("plugin") => (true, false, false, &args[1..]),
+        Some("grid") => (false, true, false, &args[1..]),
+        Some("assessment") => (false, false, true, &args[1..]),
+        _ => (true, true, true, args),
     };
     if plugin {
         let built = plugins::build_all()?;
@@ -121,6 +124,9 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
     }
     if grid {
         run_bench("grid_data", extra, &[])?;
+    }
+    if assessment {
+        run_bench("assessment", extra, &[])?;
     }
     Ok(())
 }

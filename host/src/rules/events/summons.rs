@@ -24,8 +24,9 @@ pub const MAX_SUMMONED: usize = 8;
 /// Characters of a check-in's note.
 pub const MAX_REPORT_IN_NOTE_CHARS: usize = 500;
 
-/// Who checks in for a summoned department.
-const CHECKING_IN_ROLES: [Role; 2] = [Role::DepartmentStaff, Role::UnitAdmin];
+/// Who checks in for a summoned department: its own staff. An admin above it may handle
+/// a dispatched event for it, but showing up is the department's to say.
+const CHECKING_IN_ROLES: [Role; 1] = [Role::DepartmentStaff];
 
 /// The departments `codes` names beside `lead`, each checked as a dispatch target of
 /// `event` for `person` and a department: the others to summon, by code.
