@@ -8,13 +8,7 @@ use serde_json::{Value, json};
 use wangge_tests::postgres::FreshDatabase;
 use wangge_tests::{Database, Server, TEST_PASSWORD, Workspace, pre_answer};
 
-/// Two side-by-side grids of 江边社区: the first west of 115.01°E, the second east of it.
-const GRID_BOUNDARIES: &str = r#"{"type":"FeatureCollection","features":[
- {"type":"Feature","properties":{"code":"420202001001001","name":"江边社区第一网格"},
-  "geometry":{"type":"Polygon","coordinates":[[[115.00,30.20],[115.01,30.20],[115.01,30.21],[115.00,30.21],[115.00,30.20]]]}},
- {"type":"Feature","properties":{"code":"420202001001002","name":"江边社区第二网格"},
-  "geometry":{"type":"Polygon","coordinates":[[[115.01,30.20],[115.02,30.20],[115.02,30.21],[115.01,30.21],[115.01,30.20]]]}}
-]}"#;
+const GRID_BOUNDARIES: &str = wangge_tests::fixtures::TWO_GRIDS_GEOJSON;
 
 /// Rows 1 and 2 fall in the two grids, row 3 names its grid, row 4 lies outside every
 /// boundary, row 5 has a usage nobody knows.

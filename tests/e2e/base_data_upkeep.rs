@@ -467,16 +467,8 @@ async fn households_take_members_and_change_their_head() {
 async fn a_house_that_moves_by_its_coordinates_says_where_it_now_lies() {
     let workspace = workspace_on(Database::Sqlite);
     let boundaries = workspace.data_dir().join("grids.geojson");
-    std::fs::write(
-        &boundaries,
-        r#"{"type":"FeatureCollection","features":[
- {"type":"Feature","properties":{"code":"420202001001001","name":"江边社区第一网格"},
-  "geometry":{"type":"Polygon","coordinates":[[[115.00,30.20],[115.01,30.20],[115.01,30.21],[115.00,30.21],[115.00,30.20]]]}},
- {"type":"Feature","properties":{"code":"420202001001002","name":"江边社区第二网格"},
-  "geometry":{"type":"Polygon","coordinates":[[[115.01,30.20],[115.02,30.20],[115.02,30.21],[115.01,30.21],[115.01,30.20]]]}}
-]}"#,
-    )
-    .expect("write boundaries");
+    std::fs::write(&boundaries, wangge_tests::fixtures::TWO_GRIDS_GEOJSON)
+        .expect("write boundaries");
     workspace.run(&["units", "import", &boundaries.display().to_string()]);
     let server = workspace.serve(&[]);
     let keeper = server.sign_in("keeper", TEST_PASSWORD).await;

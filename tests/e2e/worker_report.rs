@@ -8,6 +8,7 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
 use wangge_tests::caller::Caller;
+use wangge_tests::fixtures::PNG;
 use wangge_tests::{Page, Server, Workspace};
 
 const GRID: &str = "420202001001001";
@@ -15,29 +16,12 @@ const GRID2: &str = "420202001001002";
 /// In the street, not the worker's.
 const FOREIGN_GRID: &str = "420202001002001";
 
-/// A real 4 × 4 red PNG.
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0x08, 0x02, 0x00, 0x00, 0x00, 0x26, 0x93, 0x09,
-    0x29, 0x00, 0x00, 0x00, 0x10, 0x49, 0x44, 0x41, 0x54, 0x78, 0xDA, 0x63, 0x38, 0x60, 0xA9, 0x0D,
-    0x47, 0x0C, 0xC4, 0x71, 0x00, 0xE4, 0x13, 0x12, 0x41, 0xD0, 0x2D, 0x4C, 0x80, 0x00, 0x00, 0x00,
-    0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-];
-
 fn setup() -> (Workspace, Server) {
     let workspace = Workspace::sqlite();
     workspace.import_demo("units", "units.csv");
     let boundaries = workspace.data_dir().join("grids.geojson");
-    std::fs::write(
-        &boundaries,
-        r#"{"type":"FeatureCollection","features":[
- {"type":"Feature","properties":{"code":"420202001001001","name":"江边社区第一网格"},
-  "geometry":{"type":"Polygon","coordinates":[[[115.00,30.20],[115.01,30.20],[115.01,30.21],[115.00,30.21],[115.00,30.20]]]}},
- {"type":"Feature","properties":{"code":"420202001001002","name":"江边社区第二网格"},
-  "geometry":{"type":"Polygon","coordinates":[[[115.01,30.20],[115.02,30.20],[115.02,30.21],[115.01,30.21],[115.01,30.20]]]}}
-]}"#,
-    )
-    .expect("write boundaries");
+    std::fs::write(&boundaries, wangge_tests::fixtures::TWO_GRIDS_GEOJSON)
+        .expect("write boundaries");
     workspace.run(&["units", "import", &boundaries.display().to_string()]);
     // Works both grids of 江边社区.
     workspace.add_user(

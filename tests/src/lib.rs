@@ -13,6 +13,7 @@
 pub mod browser;
 pub mod bureau;
 pub mod caller;
+pub mod fixtures;
 pub mod postgres;
 pub mod registry;
 

@@ -327,11 +327,8 @@ impl Db {
             Figure::Supervised => "e.supervised = 1".to_owned(),
             Figure::Urged => "e.urge_count > 0".to_owned(),
         };
-        let columns = super::events::EVENT_COLUMNS
-            .split(", ")
-            .map(|c| format!("e.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // The select list sees only `events e`: the subqueries' tables are out of its scope.
+        let columns = super::events::EVENT_COLUMNS;
         let sql = format!(
             "SELECT {columns} FROM events e \
              WHERE e.unit_code >= $1 AND e.unit_code < $2 \

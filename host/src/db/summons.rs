@@ -155,11 +155,8 @@ impl Db {
         let list: Vec<String> = (0..departments.len())
             .map(|i| format!("${}", i + 2))
             .collect();
-        let columns = super::events::EVENT_COLUMNS
-            .split(", ")
-            .map(|c| format!("e.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // The select list sees only `events e`: the subqueries' tables are out of its scope.
+        let columns = super::events::EVENT_COLUMNS;
         let sql = format!(
             "SELECT {columns} FROM events e WHERE EXISTS (SELECT 1 FROM event_summons s \
              WHERE s.event_id = e.id AND s.reported_at IS NULL AND s.department IN ({})) \

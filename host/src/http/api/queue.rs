@@ -14,6 +14,7 @@ use super::error::ApiError;
 use super::events::EventJson;
 use super::responses::{Forbidden, Invalid};
 use super::user::ApiUser;
+use crate::rules::events::queue::Queued;
 use crate::rules::events::{handed_down, queue};
 use crate::state::AppState;
 
@@ -59,6 +60,15 @@ pub struct QueuedJson {
     pub working_days_left: Option<i64>,
 }
 
+impl From<Queued> for QueuedJson {
+    fn from(q: Queued) -> Self {
+        Self {
+            event: EventJson::from(&q.event),
+            working_days_left: q.working_days_left,
+        }
+    }
+}
+
 /// A page of a queue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueJson {
@@ -101,14 +111,7 @@ async fn read_queue(
     .await?;
     Ok(Json(QueueJson {
         units: page.units,
-        events: page
-            .events
-            .into_iter()
-            .map(|q| QueuedJson {
-                event: EventJson::from(&q.event),
-                working_days_left: q.working_days_left,
-            })
-            .collect(),
+        events: page.events.into_iter().map(QueuedJson::from).collect(),
         next: page.next,
     }))
 }
@@ -169,14 +172,7 @@ async fn read_handed_down(
     )
     .await?;
     Ok(Json(HandedDownJson {
-        events: page
-            .events
-            .into_iter()
-            .map(|q| QueuedJson {
-                event: EventJson::from(&q.event),
-                working_days_left: q.working_days_left,
-            })
-            .collect(),
+        events: page.events.into_iter().map(QueuedJson::from).collect(),
         next_before: page.next_before,
     }))
 }

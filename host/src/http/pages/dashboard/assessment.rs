@@ -108,9 +108,7 @@ pub(super) async fn table(
     Query(query): Query<AssessmentQuery>,
 ) -> Result<Response, PageError> {
     let person = signed_in.person();
-    let Some(unit) = AssessmentQuery::filled(&query.unit)
-        .map(str::to_owned)
-        .or_else(|| super::page::highest_unit(&person.grants))
+    let Some(unit) = super::page::unit_asked_or_highest(query.unit.as_deref(), &person.grants)
     else {
         return Err(refused(&signed_in, RuleError::Forbidden(String::new())));
     };

@@ -32,13 +32,8 @@ pub(super) async fn list(
     signed_in: SignedIn,
     Query(query): Query<HandedDownQuery>,
 ) -> Result<Response, PageError> {
-    let unit = query
-        .unit
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(str::to_owned)
-        .or_else(|| super::page::highest_unit(&signed_in.person().grants));
+    let unit =
+        super::page::unit_asked_or_highest(query.unit.as_deref(), &signed_in.person().grants);
     let refused = || {
         PageError::forbidden(
             Area::Dashboard,

@@ -100,6 +100,16 @@ fn may_see(grants: &Grants, unit: &str) -> bool {
         .any(|role| grants.has_role_at(*role, unit))
 }
 
+/// The unit a dashboard page is about: the one `asked` names (blank is none), else the
+/// highest where `grants` hold a dashboard role.
+pub(super) fn unit_asked_or_highest(asked: Option<&str>, grants: &Grants) -> Option<String> {
+    asked
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+        .or_else(|| highest_unit(grants))
+}
+
 /// The highest unit (shortest code) where `grants` hold a dashboard role.
 pub(super) fn highest_unit(grants: &Grants) -> Option<String> {
     grants

@@ -80,13 +80,8 @@ pub(super) async fn list(
     signed_in: SignedIn,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let unit = query
-        .unit
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(str::to_owned)
-        .or_else(|| super::page::highest_unit(&signed_in.person().grants));
+    let unit =
+        super::page::unit_asked_or_highest(query.unit.as_deref(), &signed_in.person().grants);
     let Some(unit) = unit else {
         return Err(refused(&signed_in, RuleError::Forbidden(String::new())));
     };
