@@ -85,4 +85,26 @@ async fn seeded_data_is_served_in_scope() {
         event["timeline"].as_array().is_some_and(|t| !t.is_empty()),
         "every event has its timeline: {event}"
     );
+
+    // One neighbours' dispute of the demo street is under mediation.
+    let (status, body) = server
+        .api(&centre, "GET", "/api/events?unit=420202001", json!(null))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let mut mediating = Vec::new();
+    for event in body["events"].as_array().expect("a list") {
+        if event["category"] != "dispute.neighbour" {
+            continue;
+        }
+        let path = format!("/api/events/{}/dispute", event["id"]);
+        let (status, record) = server.api(&centre, "GET", &path, json!(null)).await;
+        assert_eq!(status, 200, "{record}");
+        if record["stage"] == "mediating" {
+            mediating.push(record);
+        }
+    }
+    assert_eq!(mediating.len(), 1, "{mediating:?}");
+    assert_eq!(mediating[0]["item"]["name"], "房屋漏水渗水");
+    assert_eq!(mediating[0]["parties"].as_array().map(Vec::len), Some(2));
+    assert_eq!(mediating[0]["parties"][0]["phone"], "138****4567");
 }

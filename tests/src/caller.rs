@@ -31,6 +31,18 @@ impl<'a> Caller<'a> {
         self.server.api(&self.token, "POST", path, body).await
     }
 
+    /// `PUT path` with `body`.
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.server.api(&self.token, "PUT", path, body).await
+    }
+
+    /// `DELETE path`.
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.server
+            .api(&self.token, "DELETE", path, json!(null))
+            .await
+    }
+
     /// A workflow action on event `id`.
     pub async fn act(&self, id: i64, body: Value) -> (u16, Value) {
         self.post(&format!("/api/events/{id}/actions"), body).await

@@ -535,8 +535,8 @@ impl Server {
         body["token"].as_str().expect("a token").to_owned()
     }
 
-    /// Calls the JSON API as the holder of `token`: `GET` ignores `body`, `POST` and `PATCH`
-    /// send it, `DELETE` sends it unless it is `null`.
+    /// Calls the JSON API as the holder of `token`: `GET` ignores `body`, `POST`, `PUT` and
+    /// `PATCH` send it, `DELETE` sends it unless it is `null`.
     pub async fn api(
         &self,
         token: &str,
@@ -548,6 +548,7 @@ impl Server {
         let request = match method {
             "POST" => self.client.post(url).json(&body),
             "PATCH" => self.client.patch(url).json(&body),
+            "PUT" => self.client.put(url).json(&body),
             "DELETE" if body.is_null() => self.client.delete(url),
             "DELETE" => self.client.delete(url).json(&body),
             _ => self.client.get(url),

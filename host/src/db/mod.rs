@@ -11,6 +11,7 @@ pub mod audit;
 #[cfg(test)]
 mod base_data_tests;
 pub mod catalog_version;
+pub mod disputes;
 pub mod evaluations;
 pub mod event_notices;
 pub mod event_photos;

@@ -10,6 +10,7 @@
 pub mod base_data;
 mod events;
 pub mod geometry;
+mod mediation;
 mod names;
 pub mod residents;
 pub mod units;
@@ -207,6 +208,8 @@ pub async fn seed(
         )
         .await?;
     }
+
+    mediation::seed(db, DEMO_STREET).await?;
 
     if options.base_data && summary.residents > 0 {
         let names: BTreeMap<&str, &str> = tree

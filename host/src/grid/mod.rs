@@ -1,6 +1,6 @@
 //! The grid core's domain rules: unit codes and the six levels, ID numbers (GB 11643),
 //! masking of sensitive fields, the working-day calendar that SLAs are counted on, houses
-//! and grid assignment by boundary, and special populations.
+//! grid assignment by boundary, special populations, and the stages of a dispute's mediation.
 //!
 //! These are pure functions with no storage; the tables and APIs that use them build on
 //! this module.
@@ -8,6 +8,7 @@
 pub mod address;
 pub mod calendar;
 pub mod custom_fields;
+pub mod dispute;
 pub mod evaluation;
 pub mod grid_locator;
 pub mod house;

@@ -103,7 +103,8 @@ pub struct ResidentFields<'a> {
     pub tags: &'a str,
 }
 
-fn is_mobile(phone: &str) -> bool {
+/// Whether `phone` is an 11-digit mainland mobile number.
+pub fn is_mobile(phone: &str) -> bool {
     phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -244,7 +244,8 @@ pub fn plugin_actions() -> Vec<&'static str> {
 
 /// The Chinese name of a timeline action: a workflow action's, or those that leave the state
 /// as it is (`report` 上报, `supervise` 督办 by the platform, `urge` 催办 by a person,
-/// `repeat` 重复反映 when a later event says it repeats this one).
+/// `repeat` 重复反映 when a later event says it repeats this one, `report-in` 报到 by a
+/// summoned department, `mediate` 调解 for a dispute's mediation session).
 pub fn action_zh(action: &str) -> &str {
     match action {
         "report" => "上报",
@@ -252,6 +253,7 @@ pub fn action_zh(action: &str) -> &str {
         "supervise" => "督办",
         "urge" => "催办",
         "report-in" => "报到",
+        "mediate" => "调解",
         other => TRANSITIONS
             .iter()
             .find(|t| t.action == other)

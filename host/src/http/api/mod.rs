@@ -6,6 +6,7 @@
 mod accounts;
 mod assessment;
 mod audit;
+mod disputes;
 mod error;
 mod events;
 mod history;
@@ -57,6 +58,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(special_populations::router())
         .merge(events::router())
         .merge(summons::router())
+        .merge(disputes::router())
         .merge(queue::router())
         .merge(stats::router())
         .merge(assessment::router())

@@ -71,6 +71,7 @@ use crate::state::AppState;
         (name = "special-populations", description = "特殊人群 and their visits (走访/帮教)."),
         (name = "imports", description = "部门推送: department data pushed in and matched (关联核录)."),
         (name = "events", description = "事件 and their workflow."),
+        (name = "disputes", description = "矛盾纠纷调处: a dispute event's items, parties and mediation sessions."),
         (name = "stats", description = "Dashboard aggregates."),
         (name = "warnings", description = "风险预警 and unit inboxes."),
         (name = "inbox", description = "Messages from plugins."),

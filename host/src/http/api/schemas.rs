@@ -136,6 +136,10 @@ text_fields! {
     contact_name(true): 0 to 50, "At most 50 characters.";
     contact_phone(true): 0 to 20, "At most 20 characters.";
     record_note(false): 0 to 500, "At most 500 characters.";
+    party_name(false): 1 to 50, "1 to 50 characters besides spaces.";
+    mediator(false): 1 to 50, "1 to 50 characters besides spaces.";
+    mediation_place(false): 1 to 100, "1 to 100 characters besides spaces.";
+    session_note(false): 0 to 1000, "At most 1000 characters.";
 }
 
 /// `string`, or `string` or `null`.
@@ -370,4 +374,40 @@ text_fields! {
     close_record_reason(false): 2 to 200, "Why the record is closed: 2 to 200 characters.";
     display_name(false): 1 to 50, "The name pages show: 1 to 50 characters.";
     responsible(true): 0 to 64, "The responsible grid worker's username; blank or `null` for none.";
+}
+
+/// A side of a dispute.
+pub fn dispute_side() -> Object {
+    one_of(
+        crate::grid::dispute::Side::all().map(crate::grid::dispute::Side::name),
+        "`applicant` (申请人) or `respondent` (被申请人).",
+    )
+}
+
+/// How a mediation session ended.
+pub fn mediation_outcome() -> Object {
+    one_of(
+        crate::grid::dispute::Outcome::all().map(crate::grid::dispute::Outcome::name),
+        "`agreed` (调解成功), `partial` (部分达成), `adjourned` (择期再调) or `failed` \
+         (调解不成功); `agreed` and `failed` conclude the mediation.",
+    )
+}
+
+/// Where a dispute's mediation stands.
+pub fn dispute_stage() -> Object {
+    one_of(
+        crate::grid::dispute::Stage::all().map(crate::grid::dispute::Stage::name),
+        "`registered` (排查登记: no session yet), `mediating` (调解中), `settled` (调解成功) \
+         or `failed` (调解终止): read from the last session's outcome.",
+    )
+}
+
+/// An ID number, or blank or `null` for none.
+pub fn optional_id_number() -> Object {
+    padded(
+        "([0-9]{17}[0-9Xx])?",
+        true,
+        "The GB 11643 ID number (17 digits and a check character, `X` may be lower case); \
+         blank or `null` for none.",
+    )
 }

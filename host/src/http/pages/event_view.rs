@@ -4,7 +4,7 @@
 //! Dispatching chooses from the departments and lower units the rules offer; a return asks
 //! for its reason; a leader or unit admin over the event may urge it (催办); the dispatch
 //! may summon further departments beside the lead (吹哨报到), whose staff check in (报到)
-//! on this page. Posting a form moves the event through the rules' own `act` and comes
+//! on this page; a dispute shows its mediation record and forms (`dispute_view`). Posting a form moves the event through the rules' own `act` and comes
 //! back (303) to the event (to the list, after a return); a refused action re-renders the page with the message next to
 //! the field, what was typed kept.
 
@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::dispute_view;
 use super::frame::access::SignedIn;
 use super::frame::error::PageError;
 use super::frame::photos::photo_figure;
@@ -20,6 +21,7 @@ use super::frame::text::china_time;
 use super::frame::{Area, respond};
 use crate::db::events::StoredEvent;
 use crate::db::units::StoredUnit;
+use crate::grid::dispute::is_dispute;
 use crate::grid::workflow::{EventState, action_zh};
 use crate::rules::RuleError;
 use crate::rules::events::{self, Action};
@@ -50,16 +52,17 @@ pub struct Place {
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct ActionForm {
     #[serde(default)]
-    action: String,
+    pub(super) action: String,
     #[serde(default)]
-    note: String,
+    pub(super) note: String,
     #[serde(default)]
     dispatched_to: String,
     #[serde(default)]
     deadline: String,
-    /// The dispatch form's other fields: the departments ticked to summon, `summon.CODE`.
+    /// The other forms' fields: the departments the dispatch form ticked to summon
+    /// (`summon.CODE`), the dispute forms' fields (`dispute_view`).
     #[serde(flatten)]
-    rest: std::collections::BTreeMap<String, String>,
+    pub(super) rest: std::collections::BTreeMap<String, String>,
 }
 
 impl ActionForm {
@@ -90,7 +93,7 @@ pub async fn page(
     place: &Place,
     event: &StoredEvent,
 ) -> Result<Response, PageError> {
-    render(state, who, place, StatusCode::OK, event, None).await
+    render(state, who, place, StatusCode::OK, event, None, None).await
 }
 
 /// Takes the posted action on `event` as `who`: back to the page (303) once taken, else
@@ -109,6 +112,27 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<StoredEvent, PageError>>,
 {
+    if dispute_view::is_dispute_action(&input.action) {
+        return match dispute_view::take(state.ground(), who.person(), event.id, &input).await {
+            Ok(()) => {
+                Ok(Redirect::to(&format!("{}/{}#dispute", place.base, event.id)).into_response())
+            }
+            Err(error) => {
+                let refusal = dispute_view::refusal(&input, error).map_err(PageError::from)?;
+                let event = reload().await?;
+                render(
+                    state,
+                    who,
+                    place,
+                    refusal.status,
+                    &event,
+                    None,
+                    Some(&refusal),
+                )
+                .await
+            }
+        };
+    }
     let dispatched_to = (input.action == "dispatch").then_some(input.dispatched_to.as_str());
     let summoned = if input.action == "dispatch" {
         input.summoned()
@@ -207,7 +231,7 @@ where
         field,
         message,
     };
-    render(state, who, place, status, &event, Some(&refusal)).await
+    render(state, who, place, status, &event, Some(&refusal), None).await
 }
 
 /// Whether `event` is still dispatched as it was read: a refused return then was refused
@@ -219,7 +243,8 @@ async fn reload_state(state: &AppState, event: &StoredEvent) -> bool {
     )
 }
 
-/// The page, with `refusal` on its form if an action was just refused.
+/// The page, with `refusal` on its form if an action was just refused (`dispute` if a
+/// dispute form was).
 async fn render(
     state: &AppState,
     who: &SignedIn,
@@ -227,6 +252,7 @@ async fn render(
     status: StatusCode,
     event: &StoredEvent,
     refusal: Option<&Refusal<'_>>,
+    dispute: Option<&dispute_view::Refusal<'_>>,
 ) -> Result<Response, PageError> {
     let timeline = state.db().event_timeline(event.id).await?;
     let has_photo = state.db().has_event_photo(event.id).await?;
@@ -246,6 +272,25 @@ async fn render(
     };
     let summons = state.db().event_summons(event.id).await?;
     let checking_in = events::summons::may_report_in(who.person(), &summons);
+    let mediation = if is_dispute(&event.category) {
+        let record = events::mediation::record_of(state.db(), who.person(), event)
+            .await
+            .map_err(PageError::from)?;
+        let items: Vec<_> = events::mediation::items(state.db())
+            .await
+            .map_err(PageError::from)?
+            .into_iter()
+            .filter(|i| i.category == event.category)
+            .collect();
+        Some(dispute_view::section(
+            &record,
+            &items,
+            &format!("{}/{}", place.base, event.id),
+            dispute,
+        ))
+    } else {
+        None
+    };
     let refused = |action: &str| refusal.filter(|r| r.input.action == action);
     let message_for = |action: &str, field: Option<&str>| {
         refused(action)
@@ -297,6 +342,7 @@ async fn render(
                 }
             }
         }
+        @if let Some(section) = mediation { (section) }
         @if let Some(mine) = checking_in {
             @let kept = refused(REPORT_IN).map(|r| r.input);
             form.worker-action id="action-report-in" method="post" action={ (place.base) "/" (event.id) } {
