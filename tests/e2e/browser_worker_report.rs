@@ -1,5 +1,6 @@
 //! 巡查上报 in a real headless Chromium. A grid worker at the office width opens the
-//! workspace's report form from its navigation, chooses a category, one of their grids and
+//! workspace's report form from its navigation, chooses a dispute (the reload shows its
+//! parties' fields, filled in), one of their grids and
 //! writes what they found, submits, and lands on the new event's page; the same form on a
 //! phone fits its width (workers report on patrol too). Saves `worker-report.png` and
 //! `worker-report-phone.png`.
@@ -31,6 +32,19 @@ async fn a_worker_reports_what_they_found_on_patrol() {
         .await
         .click()
         .await;
+    // The reload shows a dispute's own fields: its parties.
+    desk.find("form.portal button.secondary")
+        .await
+        .click()
+        .await;
+    desk.wait_for("input[name='party.applicant.name']")
+        .await
+        .send_keys("王秀兰")
+        .await;
+    desk.find("input[name='party.respondent.name']")
+        .await
+        .send_keys("赵建国")
+        .await;
     desk.find("select[name=unit]").await.click().await;
     desk.find(&format!("select[name=unit] option[value='{GRID}']"))
         .await
@@ -61,6 +75,11 @@ async fn a_worker_reports_what_they_found_on_patrol() {
     );
     let title = desk.find("h1").await.text().await;
     assert_eq!(title, "楼上装修噪音扰民");
+    let parties = desk.find("table.parties").await.text().await;
+    assert!(
+        parties.contains("王秀兰") && parties.contains("赵建国"),
+        "the parties typed are on the dispute's record: {parties}"
+    );
 
     let phone = Browser::start_at(PHONE).await;
     phone.goto(&format!("{}/healthz", server.base())).await;

@@ -343,4 +343,60 @@ async fn dispatch_routes(server: &Server, database_url: &str) {
             "close"
         ]
     );
+
+    // The queue pages by `DEADLINE:ID`, the earliest deadline first: three events (a
+    // dispute of 10 working days between two of 5) walked one page at a time.
+    let mut queued = Vec::new();
+    for (category, attributes) in [
+        ("environment", json!({ "issue": "乱堆乱放" })),
+        ("dispute.property-management", json!({})),
+        ("environment", json!({ "issue": "污水" })),
+    ] {
+        let (status, reported) = worker
+            .server
+            .api(
+                &worker.token,
+                "POST",
+                "/api/events",
+                json!({ "category": category, "title": "排队", "description": "", "unit": GRID, "attributes": attributes }),
+            )
+            .await;
+        assert_eq!(status, 201, "{reported}");
+        let id = reported["id"].as_i64().expect("an id");
+        let (status, accepted) = admin.act(id, json!({ "action": "accept" })).await;
+        assert_eq!(status, 200, "{accepted}");
+        let (status, _) = admin
+            .act(id, json!({ "action": "dispatch", "dispatched_to": CGJ }))
+            .await;
+        assert_eq!(status, 200);
+        queued.push((
+            accepted["deadline"]
+                .as_str()
+                .expect("a deadline")
+                .to_owned(),
+            id,
+        ));
+    }
+    queued.sort();
+    let mut walked = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let after = next
+            .as_deref()
+            .map_or(String::new(), |n| format!("&after={n}"));
+        let (status, page) = cg.get(&format!("/api/queue?limit=1{after}")).await;
+        assert_eq!(status, 200, "{page}");
+        for event in page["events"].as_array().expect("events") {
+            walked.push((
+                event["deadline"].as_str().expect("a deadline").to_owned(),
+                event["id"].as_i64().expect("an id"),
+            ));
+        }
+        match page["next"].as_str() {
+            Some(n) => next = Some(n.to_owned()),
+            None => break,
+        }
+        assert!(walked.len() <= queued.len(), "the walk ends: {walked:?}");
+    }
+    assert_eq!(walked, queued);
 }

@@ -196,3 +196,77 @@ async fn a_worker_reports_from_patrol_by_grid_or_by_coordinates() {
     let (_, after) = worker.get(&format!("/api/events?unit={GRID}")).await;
     assert_eq!(count(&after), count(&before), "nothing stored");
 }
+
+#[tokio::test]
+async fn a_worker_reports_a_dispute_with_its_parties() {
+    let (_workspace, server) = setup();
+    let worker = Caller::signed_in(&server, "worker").await;
+    let fields = |applicant_phone: &'static str| {
+        vec![
+            ("category", "dispute.neighbour"),
+            ("title", "楼上漏水引发邻里纠纷"),
+            ("description", "双方协商未果"),
+            ("unit", GRID),
+            ("latitude", ""),
+            ("longitude", ""),
+            ("address", ""),
+            ("party.applicant.name", "王秀兰"),
+            ("party.applicant.phone", applicant_phone),
+            ("party.respondent.name", "赵建国"),
+            ("party.respondent.phone", ""),
+        ]
+    };
+
+    // The parties' fields show for a dispute only.
+    let page = server
+        .page_as(&worker.token, "/worker/report?category=dispute.neighbour")
+        .await;
+    assert!(
+        page.body.contains("name=\"party.applicant.name\""),
+        "{}",
+        page.body
+    );
+    let page = server
+        .page_as(&worker.token, "/worker/report?category=environment")
+        .await;
+    assert!(!page.body.contains("party.applicant.name"), "{}", page.body);
+
+    // A bad phone stores nothing, names the field and keeps what was typed.
+    let (_, before) = worker.get(&format!("/api/events?unit={GRID}")).await;
+    let refused = post(&server, &worker.token, form(&fields("1381234"), None)).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("手机号码须为 1 开头的 11 位数字"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("value=\"王秀兰\""),
+        "{}",
+        refused.body
+    );
+    let (_, after) = worker.get(&format!("/api/events?unit={GRID}")).await;
+    assert_eq!(before["events"], after["events"], "no event was stored");
+
+    let id = created(&post(&server, &worker.token, form(&fields("13812345678"), None)).await);
+    let (status, record) = worker.get(&format!("/api/events/{id}/dispute")).await;
+    assert_eq!(status, 200, "{record}");
+    let parties = record["parties"].as_array().expect("parties");
+    assert_eq!(parties.len(), 2, "{record}");
+    assert_eq!(
+        (
+            &parties[0]["side"],
+            &parties[0]["name"],
+            &parties[0]["phone"]
+        ),
+        (&json!("applicant"), &json!("王秀兰"), &json!("138****5678"))
+    );
+    assert_eq!(
+        (
+            &parties[1]["side"],
+            &parties[1]["name"],
+            &parties[1]["phone"]
+        ),
+        (&json!("respondent"), &json!("赵建国"), &json!(null))
+    );
+}

@@ -468,7 +468,8 @@ impl Db {
 
     /// The open events (dispatched or being handled) in the queues of `handlers`, the
     /// earliest deadline first, then by id; after the `(deadline, id)` of the previous
-    /// page's last row. One range of `events_by_handler` per handler.
+    /// page's last row. One range of `events_queue_by_handler` per handler (the partial
+    /// index of open events in queue order, migration 0025), the page's rows read in order.
     pub async fn handler_queue(
         &self,
         handlers: &[String],
@@ -482,7 +483,7 @@ impl Db {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events WHERE handler_unit IN ({}) \
              AND state IN ('dispatched', 'handling') \
-             AND (deadline > $1 OR (deadline = $1 AND id > $2)) \
+             AND (deadline, id) > ($1, $2) \
              ORDER BY deadline, id LIMIT $3",
             list.join(", ")
         );

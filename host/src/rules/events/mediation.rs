@@ -277,6 +277,12 @@ fn problem_of(error: RuleError) -> String {
     }
 }
 
+/// Checks `input` as [`add_party`] would, storing nothing: a form that reports a dispute
+/// with its parties checks them before the event is stored.
+pub fn check_party(input: PartyInput<'_>) -> RuleResult<()> {
+    checked_party(input, today_in_china()).map(|_| ())
+}
+
 /// Adds a party to event `id` while its mediation has not concluded, audited
 /// `dispute.party_added` (the ID number masked there).
 pub async fn add_party(

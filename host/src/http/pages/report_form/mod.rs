@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::db::event_photos::NewEventPhoto;
 use crate::db::events::Category;
 use crate::grid::custom_fields::FieldsSchema;
+use crate::grid::dispute::Side;
 use crate::grid::photo::PhotoError;
 use crate::http::pages::frame::error::PageError;
 use crate::rules::events::categories;
@@ -42,7 +43,22 @@ pub struct ReportForm {
     pub longitude: String,
     /// The answers to the chosen category's custom fields (`attribute.NAME`).
     pub answers: fields::Typed,
+    /// A dispute's parties as typed (the workspace's form): `party.SIDE.name` and
+    /// `party.SIDE.phone`, by side, the applicant first.
+    pub parties: [PartyFields; 2],
 }
+
+/// One side's party as the report form takes it.
+#[derive(Debug, Default, Clone)]
+pub struct PartyFields {
+    /// Name.
+    pub name: String,
+    /// Mobile number.
+    pub phone: String,
+}
+
+/// The sides the report form takes a party for, in the order of `ReportForm::parties`.
+pub const PARTY_SIDES: [Side; 2] = [Side::Applicant, Side::Respondent];
 
 impl ReportForm {
     /// Takes a posted field; names the form does not have are ignored.
@@ -55,7 +71,19 @@ impl ReportForm {
             "unit" => self.unit = value,
             "latitude" => self.latitude = value,
             "longitude" => self.longitude = value,
-            other => fields::take(&mut self.answers, other, &value),
+            other => {
+                let party = other.strip_prefix("party.").and_then(|rest| {
+                    let (side, field) = rest.split_once('.')?;
+                    let at = PARTY_SIDES.iter().position(|s| s.name() == side)?;
+                    Some((at, field))
+                });
+                match party {
+                    Some((at, "name")) => self.parties[at].name = value,
+                    Some((at, "phone")) => self.parties[at].phone = value,
+                    Some(_) => {}
+                    None => fields::take(&mut self.answers, other, &value),
+                }
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 //! `/worker/report` (巡查上报): the report form of `report_form` for a grid worker on patrol,
 //! the place given by choosing one of their grids or by coordinates (the grid whose
 //! boundary holds them, `rules::events::locate`), then `rules::events::report` as
-//! `POST /api/events` calls it; the new event's page follows.
+//! `POST /api/events` calls it; for a dispute, the parties typed (申请人/被申请人, name and
+//! phone) are checked first and added to its mediation record once it is stored. The new
+//! event's page follows.
 
 use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
@@ -10,10 +12,13 @@ use maud::{Markup, html};
 
 use super::page;
 use crate::db::units::StoredUnit;
+use crate::grid::dispute::is_dispute;
 use crate::http::pages::frame::access::Worker;
 use crate::http::pages::frame::error::PageError;
 use crate::http::pages::report_form::upload::read_report;
-use crate::http::pages::report_form::{self, Offered, Problem, ReportForm};
+use crate::http::pages::report_form::{self, Offered, PARTY_SIDES, Problem, ReportForm};
+use crate::rules::RuleError;
+use crate::rules::events::mediation::{self, PartyInput};
 use crate::rules::events::{self, NewReport, locate};
 use crate::state::AppState;
 
@@ -61,7 +66,64 @@ fn place(grids: &[StoredUnit], input: &ReportForm, problem: Option<Problem<'_>>)
             }
             @if let Some(m) = error_for("latitude") { span.field-error id="latitude-error" { (m) } }
         }
+        @if is_dispute(&input.category) {
+            fieldset.attributes.parties {
+                legend { "当事人（选填；身份证号等可在事件页补充）" }
+                @for (at, side) in PARTY_SIDES.iter().enumerate() {
+                    @let typed = &input.parties[at];
+                    @let name = format!("party.{}.name", side.name());
+                    @let phone = format!("party.{}.phone", side.name());
+                    label {
+                        (side.name_zh()) "姓名"
+                        input type="text" name=(name) value=(typed.name) maxlength="50";
+                        @if let Some(m) = error_for(&name) { span.field-error { (m) } }
+                    }
+                    label {
+                        (side.name_zh()) "手机号码"
+                        input type="text" name=(phone) inputmode="numeric" value=(typed.phone) maxlength="11";
+                        @if let Some(m) = error_for(&phone) { span.field-error { (m) } }
+                    }
+                }
+            }
+        }
     }
+}
+
+/// The parties typed on the form, each checked as the event page would add it: the
+/// inputs to add once the event is stored, or the first bad field (`party.SIDE.FIELD`)
+/// and its message.
+fn typed_parties(input: &ReportForm) -> Result<Vec<PartyInput<'_>>, (String, &'static str)> {
+    let mut parties = Vec::new();
+    if !is_dispute(&input.category) {
+        return Ok(parties);
+    }
+    for (at, side) in PARTY_SIDES.iter().enumerate() {
+        let typed = &input.parties[at];
+        if typed.name.trim().is_empty() && typed.phone.trim().is_empty() {
+            continue;
+        }
+        let party = PartyInput {
+            side: side.name(),
+            name: &typed.name,
+            id_number: "",
+            phone: &typed.phone,
+        };
+        if let Err(error) = mediation::check_party(party) {
+            let field = match &error {
+                RuleError::InvalidFields(problems) => problems.first().map_or("name", |p| p.field),
+                RuleError::Invalid { field, .. } if field == "phone" => "phone",
+                _ => "name",
+            };
+            let message = if field == "phone" {
+                "手机号码须为 1 开头的 11 位数字。"
+            } else {
+                "填写当事人时请写姓名（50 字以内）。"
+            };
+            return Err((format!("party.{}.{field}", side.name()), message));
+        }
+        parties.push(party);
+    }
+    Ok(parties)
 }
 
 fn render(
@@ -139,6 +201,11 @@ pub(super) async fn submit(
         Some(Err((field, message))) => return refuse(StatusCode::BAD_REQUEST, (&field, &message)),
         Some(Ok(attributes)) => attributes,
     };
+    // The parties are checked before anything is stored, as the photo is.
+    let parties = match typed_parties(&input) {
+        Ok(parties) => parties,
+        Err((field, message)) => return refuse(StatusCode::BAD_REQUEST, (&field, message)),
+    };
     let person = worker.signed_in.person();
     let typed_point = !input.latitude.trim().is_empty() || !input.longitude.trim().is_empty();
     let chosen = input.unit.trim();
@@ -180,7 +247,7 @@ pub(super) async fn submit(
     .await;
     let id = match reported {
         Ok(reported) => reported.event.id,
-        Err(crate::rules::RuleError::Forbidden(_)) => {
+        Err(RuleError::Forbidden(_)) => {
             return refuse(
                 StatusCode::BAD_REQUEST,
                 ("unit", "请选择您负责的网格，或填写坐标。"),
@@ -195,5 +262,10 @@ pub(super) async fn submit(
     };
     let uploaded_by = person.actor_name();
     report_form::store_photo(&state, id, &posted.photo, &uploaded_by).await?;
+    for party in parties {
+        mediation::add_party(state.ground(), person, id, party)
+            .await
+            .map_err(|e| worker.failed(e))?;
+    }
     Ok(Redirect::to(&format!("/worker/events/{id}")).into_response())
 }
