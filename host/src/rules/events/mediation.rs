@@ -137,6 +137,21 @@ async fn kept_event(db: &Db, person: &Person, id: i64) -> RuleResult<StoredEvent
     Ok(event)
 }
 
+/// Where the mediation of event `id` stands, from its sessions.
+async fn stage_of(db: &Db, id: i64) -> RuleResult<Stage> {
+    let sessions = db.mediation_sessions(id).await?;
+    Ok(dispute::stage(sessions.iter().map(|s| s.outcome)))
+}
+
+/// Party `party` of event `id`, or `NotFound`.
+async fn party_of(db: &Db, id: i64, party: i64) -> RuleResult<Party> {
+    db.dispute_parties(id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == party)
+        .ok_or_else(|| RuleError::NotFound(format!("party {party} of event {id}")))
+}
+
 /// The record of `event` as `person` reads it.
 async fn assemble(db: &Db, person: &Person, event: StoredEvent) -> RuleResult<Record> {
     let item = db.dispute_case_item(event.id).await?;
@@ -294,8 +309,7 @@ pub async fn add_party(
     let db = &ground.db;
     let event = kept_event(db, person, id).await?;
     let (side, name, id_number, phone) = checked_party(input, today_in_china())?;
-    let sessions = db.mediation_sessions(id).await?;
-    if dispute::stage(sessions.iter().map(|s| s.outcome)).is_concluded() {
+    if stage_of(db, id).await?.is_concluded() {
         return Err(RuleError::Conflict(format!(
             "the mediation of event {id} has concluded: its parties are as they were"
         )));
@@ -344,20 +358,12 @@ pub async fn remove_party(
 ) -> RuleResult<Record> {
     let db = &ground.db;
     let event = kept_event(db, person, id).await?;
-    let sessions = db.mediation_sessions(id).await?;
-    if dispute::stage(sessions.iter().map(|s| s.outcome)).is_concluded() {
+    if stage_of(db, id).await?.is_concluded() {
         return Err(RuleError::Conflict(format!(
             "the mediation of event {id} has concluded: its parties stay on record"
         )));
     }
-    let Some(removed) = db
-        .dispute_parties(id)
-        .await?
-        .into_iter()
-        .find(|p| p.id == party)
-    else {
-        return Err(RuleError::NotFound(format!("party {party} of event {id}")));
-    };
+    let removed = party_of(db, id, party).await?;
     if !db.remove_dispute_party(id, party).await? {
         return Err(RuleError::NotFound(format!("party {party} of event {id}")));
     }
@@ -385,14 +391,7 @@ pub async fn unmask_party(
     let reason =
         checked_unmask_reason(reason).map_err(|problem| RuleError::invalid("reason", problem))?;
     let event = dispute_event(db, &Actor::Person(person), id).await?;
-    let Some(found) = db
-        .dispute_parties(id)
-        .await?
-        .into_iter()
-        .find(|p| p.id == party)
-    else {
-        return Err(RuleError::NotFound(format!("party {party} of event {id}")));
-    };
+    let found = party_of(db, id, party).await?;
     if !person
         .grants
         .has_role_at(Role::SensitiveData, &event.unit_code)

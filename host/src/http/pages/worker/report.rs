@@ -109,9 +109,9 @@ fn typed_parties(input: &ReportForm) -> Result<Vec<PartyInput<'_>>, (String, &'s
             phone: &typed.phone,
         };
         if let Err(error) = mediation::check_party(party) {
+            // `check_party` names every bad field at once; the form shows the first.
             let field = match &error {
                 RuleError::InvalidFields(problems) => problems.first().map_or("name", |p| p.field),
-                RuleError::Invalid { field, .. } if field == "phone" => "phone",
                 _ => "name",
             };
             let message = if field == "phone" {
