@@ -7,10 +7,14 @@
 //!    check included, HTTP excluded: each of the last twelve months in turn, p50 and p99;
 //! 2. the county's monthly assessment by department, the same way;
 //! 3. a department's queue (城管执法局 of 黄石港区) through `rules::events::queue::queue`,
-//!    what `GET /api/queue` calls, its first page of 100: p50 and p99.
+//!    what `GET /api/queue` calls, its first page of 100: p50 and p99;
+//! 4. what keeping the assessment rollup (`assessment_days`, migration 0026) costs the
+//!    writes: report → accept → dispatch → handle → resolve → close for 10 s with its
+//!    triggers, then 10 s with them dropped (on the measurement's copy), side by side.
 //!
 //! The events are drawn, not moved through the workflow one by one (a million moves would
-//! take hours): every column the workflow keeps is set as a move would have left it, with
+//! take hours), and inserted in batches, the rollup kept by its triggers as they go: every
+//! column the workflow keeps is set as a move would have left it, with
 //! the proportions of a working city — most answered the same day, most resolved in time,
 //! half of the dispatched ones with a department. The SQLite file is built once per count
 //! and generator version under `target/bench-data/` and reused; PostgreSQL gets a fresh
@@ -24,7 +28,7 @@ use std::time::{Duration, Instant};
 use hdrhistogram::Histogram;
 use jiff::ToSpan;
 use jiff::civil::Date;
-use support::{bench_data_dir, ms, postgres, record};
+use support::{bench_data_dir, ms, postgres, record, transitions};
 use wangge_host::auth::{Grant, Role};
 use wangge_host::db::Db;
 use wangge_host::demo_data::{SeedOptions, seed};
@@ -50,6 +54,10 @@ const DEPARTMENT: &str = "420202.cgj";
 const ASSESSMENTS: usize = 240;
 /// Queue pages timed.
 const QUEUE_READS: usize = 2_000;
+/// The grid the write loop reports in.
+const GRID: &str = "420202001001001";
+/// How long the write loop runs, with the rollup kept and without.
+const WRITE_TIME: Duration = Duration::from_secs(10);
 /// Rows per insert statement while loading.
 const BATCH: usize = 500;
 /// The columns loaded.
@@ -314,6 +322,30 @@ struct Results {
     departments: usize,
     queue: Histogram<u64>,
     queued: usize,
+    /// Writes per second and each move's latency, with the rollup's triggers.
+    kept: (f64, Histogram<u64>),
+    /// The same with them dropped.
+    unkept: (f64, Histogram<u64>),
+}
+
+/// Drops the rollup's triggers, to time the writes without them.
+async fn drop_rollup_triggers(db: &Db, engine: &str) -> anyhow::Result<()> {
+    let statements: &[&str] = if engine == "postgres" {
+        &[
+            "DROP TRIGGER assessment_days_on_insert_or_delete ON events",
+            "DROP TRIGGER assessment_days_on_update ON events",
+        ]
+    } else {
+        &[
+            "DROP TRIGGER assessment_days_on_insert",
+            "DROP TRIGGER assessment_days_on_update",
+            "DROP TRIGGER assessment_days_on_delete",
+        ]
+    };
+    for statement in statements {
+        sqlx::query(*statement).execute(db.pool()).await?;
+    }
+    Ok(())
 }
 
 /// Times `ASSESSMENTS` assessments of `unit` by `by`, the months in turn, after one
@@ -372,6 +404,10 @@ async fn measure(db: &Db, build: Option<Duration>, engine: &str) -> anyhow::Resu
             queued = page.events.len();
         }
     }
+    eprintln!("[{engine}] writes with the rollup kept, then without");
+    let kept = transitions(db, GRID, WRITE_TIME).await?;
+    drop_rollup_triggers(db, engine).await?;
+    let unkept = transitions(db, GRID, WRITE_TIME).await?;
     Ok(Results {
         build,
         events,
@@ -381,6 +417,8 @@ async fn measure(db: &Db, build: Option<Duration>, engine: &str) -> anyhow::Resu
         departments,
         queue: histogram,
         queued,
+        kept,
+        unkept,
     })
 }
 
@@ -391,7 +429,7 @@ fn print_table(sqlite: &Results, postgres: Option<&Results>) {
     println!("## Assessment benchmark: {} events\n", sqlite.events);
     println!("| measurement | SQLite | PostgreSQL |");
     println!("|---|---:|---:|");
-    let rows: [TableRow<'_>; 11] = [
+    let rows: [TableRow<'_>; 15] = [
         ("build: units and events (s)", &|r| {
             r.build
                 .map_or("cached".to_owned(), |d| format!("{:.0}", d.as_secs_f64()))
@@ -424,6 +462,26 @@ fn print_table(sqlite: &Results, postgres: Option<&Results>) {
         ("department queue, p99 (ms)", &|r| {
             ms(r.queue.value_at_quantile(0.99))
         }),
+        ("writes per second (report + 5 moves), rollup kept", &|r| {
+            format!("{:.0}", r.kept.0)
+        }),
+        ("writes per second, rollup triggers dropped", &|r| {
+            format!("{:.0}", r.unkept.0)
+        }),
+        ("one move, p50 (ms): kept / dropped", &|r| {
+            format!(
+                "{} / {}",
+                ms(r.kept.1.value_at_quantile(0.5)),
+                ms(r.unkept.1.value_at_quantile(0.5))
+            )
+        }),
+        ("one move, p99 (ms): kept / dropped", &|r| {
+            format!(
+                "{} / {}",
+                ms(r.kept.1.value_at_quantile(0.99)),
+                ms(r.unkept.1.value_at_quantile(0.99))
+            )
+        }),
     ];
     for (name, cell) in rows {
         let other = postgres.map_or_else(|| "—".to_owned(), cell);
@@ -449,9 +507,10 @@ async fn main() -> anyhow::Result<()> {
         Some(database) => {
             let db = Db::connect(database.url()).await?;
             let took = build(&db, events, "postgres").await?;
-            // Autovacuum would analyse the new table within a minute of the load; doing it
-            // now measures the plans a running server has.
-            sqlx::query("ANALYZE").execute(db.pool()).await?;
+            // Autovacuum would vacuum and analyse the new table within a minute of the load
+            // (inserts trigger it too); doing it now measures the plans, and the index-only
+            // scans of pages all visible, that a running server has.
+            sqlx::query("VACUUM ANALYZE").execute(db.pool()).await?;
             let results = measure(&db, Some(took), "postgres").await?;
             db.pool().close().await;
             drop(database);

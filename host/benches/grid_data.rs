@@ -27,14 +27,12 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use sqlx::Row;
-use support::{bench_data_dir, ms, postgres, record};
+use support::{bench_data_dir, ms, postgres, record, transitions};
 use wangge_host::auth::{Grant, Role};
 use wangge_host::db::Db;
-use wangge_host::db::events::{Handler, MoveDetails, NewEvent};
 use wangge_host::demo_data::{Progress, SeedOptions, seed};
 use wangge_host::grid::calendar::WorkingCalendar;
 use wangge_host::grid::import_table::Format;
-use wangge_host::grid::workflow::{EventState, transition};
 use wangge_host::plugins::hooks::Hooks;
 use wangge_host::rules::actor::Person;
 use wangge_host::rules::base_data::imports::{self, Kind, Push};
@@ -65,8 +63,6 @@ const PUSH_ROWS: i64 = 100_000;
 const PUSH_CHANGED_EVERY: i64 = 10;
 /// How long the transition loop runs on each engine.
 const TRANSITION_TIME: Duration = Duration::from_secs(10);
-/// The moves of one loop after the report.
-const PATH: [&str; 5] = ["accept", "dispatch", "handle", "resolve", "close"];
 
 /// What one engine measured.
 struct Results {
@@ -185,56 +181,6 @@ async fn page_through(db: &Db) -> anyhow::Result<(Histogram<u64>, usize, u64)> {
         warm = false;
     }
     Ok((histogram, residents, pages))
-}
-
-/// Runs report → accept → dispatch → handle → resolve → close for [`TRANSITION_TIME`].
-/// Returns the writes (report and moves) per second and each move's latency.
-async fn transitions(db: &Db) -> anyhow::Result<(f64, Histogram<u64>)> {
-    let mut moves = Histogram::<u64>::new(3)?;
-    let mut writes = 0u64;
-    let started = Instant::now();
-    while started.elapsed() < TRANSITION_TIME {
-        let id = db
-            .report_event(&NewEvent {
-                category: "environment",
-                title: "基准测试事件",
-                description: "",
-                unit_code: GRID,
-                reporter: "user:bench",
-                ..Default::default()
-            })
-            .await?;
-        writes += 1;
-        let event = db
-            .event(id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("event {id} vanished"))?;
-        let mut state = EventState::Reported;
-        for action in PATH {
-            let step = transition(state, action)
-                .ok_or_else(|| anyhow::anyhow!("no {action} from {state:?}"))?;
-            let details = MoveDetails {
-                deadline: (action == "accept").then(|| "2099-12-31".to_owned()),
-                handler: (action == "dispatch").then(|| Handler {
-                    code: "420202.cgj".to_owned(),
-                    name: "黄石港区城市管理执法局".to_owned(),
-                }),
-                release_handler: false,
-                // The figures assessment keeps, as the rules would set them.
-                responded_on_time: (action == "accept").then_some(true),
-                resolved_on_time: (action == "resolve").then_some(true),
-                evaluation: None,
-                summoned: Vec::new(),
-            };
-            let moved = Instant::now();
-            db.move_event(&event, step, "user:bench", "", &details)
-                .await?;
-            record(&mut moves, moved)?;
-            writes += 1;
-            state = step.to;
-        }
-    }
-    Ok((writes as f64 / started.elapsed().as_secs_f64(), moves))
 }
 
 /// Someone who may search and push everywhere: a unit admin of the root unit.
@@ -384,7 +330,7 @@ async fn measure(db: &Db, build: Option<Duration>, engine: &str) -> anyhow::Resu
         "[{engine}] event transitions for {}s",
         TRANSITION_TIME.as_secs()
     );
-    let (transitions_per_second, moves) = transitions(db).await?;
+    let (transitions_per_second, moves) = transitions(db, GRID, TRANSITION_TIME).await?;
     let person = bench_person(db).await?;
     eprintln!("[{engine}] searching {STREET} by name");
     let (street_residents, surname_searches, two_char_searches) =

@@ -52,6 +52,16 @@ pub(super) async fn record_evaluation(
     .bind(event.handler_unit.as_deref())
     .execute(&mut *tx)
     .await?;
+    // Kept on the event too, so that its share of the assessment rollup
+    // (`assessment_days`, kept by triggers on `events`) is a function of its row.
+    sqlx::query(
+        "UPDATE events SET evaluation_count = evaluation_count + 1, \
+         satisfied_count = satisfied_count + $2 WHERE id = $1",
+    )
+    .bind(event.id)
+    .bind(i64::from(evaluation.rating.is_satisfied()))
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

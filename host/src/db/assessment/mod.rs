@@ -1,8 +1,12 @@
-//! The aggregates behind assessment (考核, `rules::assessment`): one pass over the events
-//! reported in a period, grouped by child unit, by department or by grid worker, and the
-//! events behind one
+//! The aggregates behind assessment (考核, `rules::assessment`): the counts of the events
+//! reported in a period, grouped by child unit (from the daily rollup, [`by_unit`]), by
+//! department or by grid worker (one pass over the events), and the events behind one
 //! figure (the drill-down). What each figure means is `rules::assessment`'s to say; this
-//! file counts what the event rows recorded as they moved.
+//! folder counts what the event rows recorded as they moved.
+
+mod by_unit;
+#[cfg(test)]
+mod rollup_tests;
 
 use sqlx::Row;
 
@@ -15,9 +19,9 @@ use crate::grid::unit_code::subtree_end;
 pub struct Cohort<'a> {
     /// The unit whose subtree is assessed.
     pub unit: &'a str,
-    /// Reported at or after (ms).
+    /// Reported at or after (ms): a midnight in China, since the rollup counts by China day.
     pub from_ms: i64,
-    /// Reported before (ms).
+    /// Reported before (ms): a midnight in China too.
     pub until_ms: i64,
     /// Today (`YYYY-MM-DD`, China): an unresolved event whose deadline is before it is late.
     pub today: &'a str,
@@ -92,7 +96,8 @@ pub enum Figure {
     Urged,
 }
 
-/// The per-event conditions the tallies share, with `$3`…`$6` bound as in [`bind_cohort`].
+/// The per-event conditions the tallies by department and by worker share, with `$3`…`$6`
+/// bound as in [`bind_cohort`].
 const TALLIES: &str = "CAST(COUNT(*) AS BIGINT) AS events, \
     CAST(COALESCE(SUM(CASE WHEN responded_on_time = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS responded_on_time, \
     CAST(COALESCE(SUM(CASE WHEN responded_on_time IS NOT NULL \
@@ -105,7 +110,9 @@ const TALLIES: &str = "CAST(COUNT(*) AS BIGINT) AS events, \
     CAST(COALESCE(SUM(CASE WHEN closed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS closed, \
     CAST(COALESCE(SUM(CASE WHEN reopen_count > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS reopened, \
     CAST(COALESCE(SUM(supervised), 0) AS BIGINT) AS supervised, \
-    CAST(COALESCE(SUM(urge_count), 0) AS BIGINT) AS urged";
+    CAST(COALESCE(SUM(urge_count), 0) AS BIGINT) AS urged, \
+    CAST(COALESCE(SUM(evaluation_count), 0) AS BIGINT) AS evaluations, \
+    CAST(COALESCE(SUM(satisfied_count), 0) AS BIGINT) AS satisfied";
 
 fn tally(row: &sqlx::any::AnyRow) -> sqlx::Result<Tally> {
     Ok(Tally {
@@ -121,8 +128,8 @@ fn tally(row: &sqlx::any::AnyRow) -> sqlx::Result<Tally> {
         reopened: row.try_get("reopened")?,
         supervised: row.try_get("supervised")?,
         urged: row.try_get("urged")?,
-        evaluations: 0,
-        satisfied: 0,
+        evaluations: row.try_get("evaluations")?,
+        satisfied: row.try_get("satisfied")?,
     })
 }
 
@@ -143,7 +150,8 @@ fn bind_cohort<'q>(
 /// so an event both in its queue and returned by it earlier counts once).
 const RECEIVED: &str = "e.id, e.responded_on_time, e.responded_at, e.reported_at, \
     e.resolved_on_time, e.resolved_at, e.deadline, e.dispatched_to, e.return_count, \
-    e.closed_at, e.reopen_count, e.supervised, e.urge_count";
+    e.closed_at, e.reopen_count, e.supervised, e.urge_count, e.evaluation_count, \
+    e.satisfied_count";
 
 /// The condition that `e` (an events row) belongs to a department's row `$7`.
 const IN_DEPARTMENT: &str = "(e.handler_unit = $7 OR EXISTS (SELECT 1 FROM event_returns r \
@@ -164,116 +172,85 @@ impl Db {
         cohort: &Cohort<'_>,
         grouping: Grouping,
     ) -> sqlx::Result<Vec<Tally>> {
-        let (mut rows, evaluations) = match grouping {
-            Grouping::Units(len) => {
-                let key = len.map_or_else(
-                    || "unit_code".to_owned(),
-                    |n| format!("substr(unit_code, 1, {n})"),
-                );
-                let sql = format!(
-                    "SELECT {key} AS k, {TALLIES} FROM events \
-                     WHERE unit_code >= $1 AND unit_code < $2 \
-                     AND reported_at >= $3 AND reported_at < $4 \
-                     GROUP BY {key} ORDER BY {key}"
-                );
-                let rows = bind_cohort(sqlx::query(sqlx::AssertSqlSafe(sql)), cohort)
-                    .fetch_all(self.pool())
-                    .await?;
-                let ekey = key.replace("unit_code", "e.unit_code");
-                let evaluations = format!(
-                    "SELECT {ekey} AS k, CAST(COUNT(*) AS BIGINT) AS n, \
-                     CAST(COALESCE(SUM(CASE WHEN v.rating <> 'dissatisfied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS s \
-                     FROM event_evaluations v JOIN events e ON e.id = v.event_id \
-                     WHERE e.unit_code >= $1 AND e.unit_code < $2 \
-                     AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY {ekey}"
-                );
-                (rows, evaluations)
-            }
-            Grouping::Workers => {
-                let sql = format!(
-                    "SELECT u.username AS k, {TALLIES} FROM events e {TO_WORKERS} \
-                     WHERE e.unit_code >= $1 AND e.unit_code < $2 \
-                     AND e.reported_at >= $3 AND e.reported_at < $4 \
-                     GROUP BY u.username ORDER BY u.username"
-                );
-                let rows = bind_cohort(sqlx::query(sqlx::AssertSqlSafe(sql)), cohort)
-                    .fetch_all(self.pool())
-                    .await?;
-                let evaluations = format!(
-                    "SELECT u.username AS k, CAST(COUNT(*) AS BIGINT) AS n, \
-                     CAST(COALESCE(SUM(CASE WHEN v.rating <> 'dissatisfied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS s \
-                     FROM event_evaluations v JOIN events e ON e.id = v.event_id {TO_WORKERS} \
-                     WHERE e.unit_code >= $1 AND e.unit_code < $2 \
-                     AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY u.username"
-                );
-                (rows, evaluations)
-            }
-            Grouping::Departments => {
-                // Received: in the department's queue now, or returned by it since.
-                let sql = format!(
-                    "SELECT k, {TALLIES} FROM (\
-                       SELECT {RECEIVED}, e.handler_unit AS k FROM events e \
-                       WHERE e.handler_unit >= $1 AND e.handler_unit < $2 \
-                       AND e.handler_unit LIKE '%.%' \
-                       AND e.reported_at >= $3 AND e.reported_at < $4 \
-                       UNION \
-                       SELECT {RECEIVED}, r.handler_unit AS k FROM events e \
-                       JOIN event_returns r ON r.event_id = e.id \
-                       WHERE r.handler_unit >= $1 AND r.handler_unit < $2 \
-                       AND r.handler_unit LIKE '%.%' \
-                       AND e.reported_at >= $3 AND e.reported_at < $4\
-                     ) received GROUP BY k ORDER BY k"
-                );
-                let rows = bind_cohort(sqlx::query(sqlx::AssertSqlSafe(sql)), cohort)
-                    .fetch_all(self.pool())
-                    .await?;
-                let evaluations = "SELECT v.handler_unit AS k, CAST(COUNT(*) AS BIGINT) AS n, \
-                     CAST(COALESCE(SUM(CASE WHEN v.rating <> 'dissatisfied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS s \
-                     FROM event_evaluations v JOIN events e ON e.id = v.event_id \
-                     WHERE v.handler_unit >= $1 AND v.handler_unit < $2 \
-                     AND v.handler_unit LIKE '%.%' \
-                     AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY v.handler_unit"
-                    .to_owned();
-                (rows, evaluations)
-            }
+        let sql = match grouping {
+            Grouping::Units(len) => return self.unit_tallies(cohort, len).await,
+            Grouping::Workers => format!(
+                "SELECT u.username AS k, {TALLIES} FROM events e {TO_WORKERS} \
+                 WHERE e.unit_code >= $1 AND e.unit_code < $2 \
+                 AND e.reported_at >= $3 AND e.reported_at < $4 \
+                 GROUP BY u.username ORDER BY u.username"
+            ),
+            // Received: in the department's queue now, or returned by it since.
+            Grouping::Departments => format!(
+                "SELECT k, {TALLIES} FROM (\
+                   SELECT {RECEIVED}, e.handler_unit AS k FROM events e \
+                   WHERE e.handler_unit >= $1 AND e.handler_unit < $2 \
+                   AND e.handler_unit LIKE '%.%' \
+                   AND e.reported_at >= $3 AND e.reported_at < $4 \
+                   UNION \
+                   SELECT {RECEIVED}, r.handler_unit AS k FROM events e \
+                   JOIN event_returns r ON r.event_id = e.id \
+                   WHERE r.handler_unit >= $1 AND r.handler_unit < $2 \
+                   AND r.handler_unit LIKE '%.%' \
+                   AND e.reported_at >= $3 AND e.reported_at < $4\
+                 ) received GROUP BY k ORDER BY k"
+            ),
         };
-        let mut tallies: Vec<Tally> = rows
-            .drain(..)
-            .map(|r| tally(&r))
-            .collect::<sqlx::Result<_>>()?;
-        if grouping == Grouping::Departments {
-            // A department's returns are its own (not another's before it), of what it
-            // received.
-            let returned = sqlx::query(
-                "SELECT r.handler_unit AS k, CAST(COUNT(DISTINCT r.event_id) AS BIGINT) AS n \
-                 FROM event_returns r JOIN events e ON e.id = r.event_id \
-                 WHERE r.handler_unit >= $1 AND r.handler_unit < $2 \
-                 AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY r.handler_unit",
-            )
-            .bind(cohort.unit)
-            .bind(subtree_end(cohort.unit))
-            .bind(cohort.from_ms)
-            .bind(cohort.until_ms)
+        let rows = bind_cohort(sqlx::query(sqlx::AssertSqlSafe(sql)), cohort)
             .fetch_all(self.pool())
             .await?;
-            for t in &mut tallies {
-                t.dispatched = t.events;
-                t.returned = 0;
-            }
-            for row in &returned {
-                let key: String = row.try_get("k")?;
-                if let Some(t) = tallies.iter_mut().find(|t| t.key == key) {
-                    t.returned = row.try_get("n")?;
-                }
+        let mut tallies: Vec<Tally> = rows.iter().map(tally).collect::<sqlx::Result<_>>()?;
+        if grouping == Grouping::Departments {
+            self.department_own_counts(cohort, &mut tallies).await?;
+        }
+        Ok(tallies)
+    }
+
+    /// A department's returns and ratings are its own: the returns it made (not another's
+    /// before it) and the ratings of what it handled, of what it received.
+    async fn department_own_counts(
+        &self,
+        cohort: &Cohort<'_>,
+        tallies: &mut [Tally],
+    ) -> sqlx::Result<()> {
+        let returned = sqlx::query(
+            "SELECT r.handler_unit AS k, CAST(COUNT(DISTINCT r.event_id) AS BIGINT) AS n \
+             FROM event_returns r JOIN events e ON e.id = r.event_id \
+             WHERE r.handler_unit >= $1 AND r.handler_unit < $2 \
+             AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY r.handler_unit",
+        )
+        .bind(cohort.unit)
+        .bind(subtree_end(cohort.unit))
+        .bind(cohort.from_ms)
+        .bind(cohort.until_ms)
+        .fetch_all(self.pool())
+        .await?;
+        let rated = sqlx::query(
+            "SELECT v.handler_unit AS k, CAST(COUNT(*) AS BIGINT) AS n, \
+             CAST(COALESCE(SUM(CASE WHEN v.rating <> 'dissatisfied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS s \
+             FROM event_evaluations v JOIN events e ON e.id = v.event_id \
+             WHERE v.handler_unit >= $1 AND v.handler_unit < $2 \
+             AND v.handler_unit LIKE '%.%' \
+             AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY v.handler_unit",
+        )
+        .bind(cohort.unit)
+        .bind(subtree_end(cohort.unit))
+        .bind(cohort.from_ms)
+        .bind(cohort.until_ms)
+        .fetch_all(self.pool())
+        .await?;
+        for t in tallies.iter_mut() {
+            t.dispatched = t.events;
+            t.returned = 0;
+            t.evaluations = 0;
+            t.satisfied = 0;
+        }
+        for row in &returned {
+            let key: String = row.try_get("k")?;
+            if let Some(t) = tallies.iter_mut().find(|t| t.key == key) {
+                t.returned = row.try_get("n")?;
             }
         }
-        let rated = sqlx::query(sqlx::AssertSqlSafe(evaluations))
-            .bind(cohort.unit)
-            .bind(subtree_end(cohort.unit))
-            .bind(cohort.from_ms)
-            .bind(cohort.until_ms)
-            .fetch_all(self.pool())
-            .await?;
         for row in &rated {
             let key: String = row.try_get("k")?;
             if let Some(t) = tallies.iter_mut().find(|t| t.key == key) {
@@ -281,7 +258,7 @@ impl Db {
                 t.satisfied = row.try_get("s")?;
             }
         }
-        Ok(tallies)
+        Ok(())
     }
 
     /// Up to `limit` events of `cohort` behind `figure` in the row `key` (a unit's
