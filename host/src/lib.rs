@@ -13,6 +13,7 @@ pub mod demo_data;
 pub mod dev;
 pub mod grid;
 pub mod http;
+pub mod logging;
 pub mod metrics;
 pub mod plugins;
 pub mod registry_service;

@@ -6,7 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = wangge_host::cli::Cli::parse();
-    wangge_host::cli::init_logging();
+    wangge_host::logging::init(cli.log_format());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

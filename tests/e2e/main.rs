@@ -35,6 +35,7 @@ mod hello;
 mod hostile;
 mod hot_reload;
 mod lifecycle;
+mod logs;
 mod mediation;
 mod medical_insurance;
 mod navigation;

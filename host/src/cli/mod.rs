@@ -17,6 +17,7 @@ use std::net::SocketAddr;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::logging::LogFormat;
 use crate::server::serve;
 use crate::state::Host;
 
@@ -26,6 +27,17 @@ use crate::state::Host;
 pub struct Cli {
     #[command(flatten)]
     config: Config,
+
+    /// The log's shape on stderr: `text` for people, `json` (one object a line, with the
+    /// request id of every record made while serving a request) for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "WANGGE_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    log_format: LogFormat,
 
     #[command(subcommand)]
     command: Command,
@@ -69,6 +81,11 @@ enum Command {
 }
 
 impl Cli {
+    /// The log format asked for, to start logging with before the command runs.
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format
+    }
+
     /// Runs the command, with the configuration checked first: a bad setting stops every
     /// command before it does anything.
     pub async fn run(self) -> anyhow::Result<()> {
@@ -101,15 +118,4 @@ impl Cli {
             Command::Registry(command) => command.run(host).await,
         }
     }
-}
-
-/// Logs to stderr, filtered by `RUST_LOG` (default: info).
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
 }

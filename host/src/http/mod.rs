@@ -8,7 +8,7 @@
 //! - `open311`: GeoReport v2 for citizen apps;
 //! - `registry_api`: the plugin registry's API;
 //! - `ops`: health and metrics; `same_origin`: the CSRF check; `credentials` and `visitor`:
-//!   how a request says who it is.
+//!   how a request says who it is; `request_log`: each request's id and access line.
 
 pub mod api;
 pub mod credentials;
@@ -17,6 +17,7 @@ mod ops;
 pub mod pages;
 mod plugin_pages;
 mod registry_api;
+pub mod request_log;
 mod same_origin;
 pub mod visitor;
 
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(same_origin::check))
         .layer(axum::middleware::from_fn(api::json_rejections))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_log::trace))
         .with_state(state)
 }
 
@@ -55,6 +57,7 @@ pub fn registry_app(state: AppState) -> Router {
         .fallback(|| async { ApiError::from(RuleError::NotFound("route".to_owned())) })
         .layer(axum::middleware::from_fn(api::json_rejections))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_log::trace))
         .with_state(state)
 }
 

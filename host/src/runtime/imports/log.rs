@@ -1,5 +1,5 @@
-//! `log`: structured records into the host's log, tagged with plugin and installation, cut
-//! to size.
+//! `log`: structured records into the host's log, tagged with plugin, version, installation
+//! and unit (and, through the request's span, its request id), cut to size.
 
 use crate::runtime::bindings::wangge::plugin::log::{Host, Level};
 use crate::runtime::call_state::CallState;
@@ -33,19 +33,22 @@ impl Host for CallState {
             .collect();
         let fields = fields.join(" ");
         let plugin = self.installation.plugin_id();
+        let version = &self.installation.manifest.version;
         let installation = self.installation.id;
+        let unit = self.installation.unit.code.as_str();
+        // Inside a request's span, so a record also carries the request id.
         match level {
             Level::Debug => {
-                tracing::debug!(target: "plugin", plugin, installation, fields, "{message}")
+                tracing::debug!(target: "plugin", plugin, %version, installation, unit, fields, "{message}")
             }
             Level::Info => {
-                tracing::info!(target: "plugin", plugin, installation, fields, "{message}")
+                tracing::info!(target: "plugin", plugin, %version, installation, unit, fields, "{message}")
             }
             Level::Warn => {
-                tracing::warn!(target: "plugin", plugin, installation, fields, "{message}")
+                tracing::warn!(target: "plugin", plugin, %version, installation, unit, fields, "{message}")
             }
             Level::Error => {
-                tracing::error!(target: "plugin", plugin, installation, fields, "{message}")
+                tracing::error!(target: "plugin", plugin, %version, installation, unit, fields, "{message}")
             }
         }
         Ok(())
