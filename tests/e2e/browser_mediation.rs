@@ -49,9 +49,9 @@ async fn a_grid_worker_mediates_a_dispute_in_the_browser() {
         .await
         .click()
         .await;
-    desk.wait_for("#dispute-item").await;
-    let item = desk.find("#dispute-item").await.text().await;
-    assert!(item.contains("房屋漏水渗水"), "{item}");
+    // The item's line is on the page before the submit too: wait for its new text.
+    let item = desk.wait_for_text("#dispute-item", "房屋漏水渗水").await;
+    assert!(item.starts_with("纠纷事项"), "{item}");
 
     let party = |side: &'static str, name: &'static str, phone: &'static str| {
         let desk = &desk;

@@ -40,6 +40,7 @@ mod mediation;
 mod medical_insurance;
 mod navigation;
 mod open311;
+mod open311_client;
 mod openapi;
 mod plugin_authoring;
 mod plugin_events;

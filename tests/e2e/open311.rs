@@ -1,6 +1,6 @@
 //! Open311 GeoReport v2 over real HTTP: the categories as services with their custom fields,
-//! a citizen app posting a form-encoded request with attributes, reading it back in scope
-//! only, its status following the workflow; and the custom fields checked the same way on
+//! a citizen app posting a form-encoded request with attributes, reading it back in full in
+//! scope only (and anyone its public view), its status following the workflow; and the custom fields checked the same way on
 //! `POST /api/events`. The workflow test runs on SQLite and on PostgreSQL.
 
 use serde_json::{Value, json};
@@ -306,8 +306,22 @@ async fn requests_follow_the_workflow((_workspace, server): (Workspace, Server))
     )
     .await;
     assert!(open311_error(status, &body, 400).contains("status"));
-    let (status, body) = get(&server, "/open311/v2/requests.json").await;
-    open311_error(status, &body, 401);
+    // Without a key, the public view: listed alike, nothing that names or points at anyone.
+    let (status, public) = get(&server, "/open311/v2/requests.json").await;
+    assert_eq!(status, 200, "{public}");
+    assert_eq!(ids(&public), [environment_id.as_str(), id.as_str()]);
+    let hazard = &public[1];
+    assert_eq!(
+        (&hazard["lat"], &hazard["long"]),
+        (&json!(30.201), &json!(115.079)),
+        "the place to about 100 m"
+    );
+    for private in ["description", "address", "status_notes"] {
+        assert!(hazard[private].is_null(), "{private}: {hazard}");
+    }
+    assert_eq!(hazard["agency_responsible"], "江边社区第一网格");
+    let (status, body) = get(&server, "/open311/v2/requests.json?jurisdiction_id=4299").await;
+    assert!(open311_error(status, &body, 400).contains("jurisdiction_id"));
 
     // Another community's admin: the request does not exist for them.
     let (status, body) = get(

@@ -294,6 +294,31 @@ impl Browser {
         }
     }
 
+    /// Waits until the element matching `selector` shows `needle` in its text and returns
+    /// that text. Read by script on each try, so a page replaced meanwhile (a form's submit
+    /// answered with the same page, changed) is read afresh, never as a stale element.
+    pub async fn wait_for_text(&self, selector: &str, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self
+                .execute(
+                    "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                    &[json!(selector)],
+                )
+                .await;
+            if let Some(text) = text.as_str().filter(|t| t.contains(needle)) {
+                return text.to_owned();
+            }
+            if started.elapsed() > TIMEOUT {
+                panic!(
+                    "{selector} did not show {needle:?} after {TIMEOUT:?} at {}: {text}",
+                    self.current_url().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Runs `script` (a function body: `return …;`) with `args` as `arguments` in the
     /// current page, as WebDriver, and returns its result (`null` for `undefined`).
     pub async fn execute(&self, script: &str, args: &[Value]) -> Value {

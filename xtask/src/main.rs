@@ -10,6 +10,7 @@ mod front;
 mod lint;
 mod plugins;
 mod postgres;
+mod python_venv;
 mod schemathesis;
 
 use std::process::ExitCode;
@@ -67,6 +68,9 @@ fn main() -> ExitCode {
 }
 
 /// Everything the tests need, then the whole suite. Extra arguments go to `cargo test`.
+/// The `georeport` client the Open311 test reads the host with (PyPI), pinned.
+const GEOREPORT_VERSION: &str = "0.3.1";
+
 fn test(extra: &[String]) -> anyhow::Result<()> {
     postgres::ensure_running()?;
     browser::ensure_chromium()?;
@@ -74,6 +78,8 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
     let built = plugins::build_all()?;
     cargo::run(&["build", "--package", "wangge-host", "--bin", "wangge"])?;
     cargo::run(&["build", "--package", "bureau-standin"])?;
+    // A standard Open311 client, as citizen apps use it (tests/e2e/open311_client.rs).
+    let georeport = python_venv::ensure("georeport", "georeport", GEOREPORT_VERSION)?;
     // xtask is included: its own tests check generated files such as
     // docs/contract-reference.md.
     let mut args = vec!["test", "--workspace"];
@@ -101,6 +107,10 @@ fn test(extra: &[String]) -> anyhow::Result<()> {
             ),
             ("WANGGE_CHROMEDRIVER", browser::CHROMEDRIVER.to_owned()),
             ("WANGGE_CHROMIUM", browser::CHROMIUM.to_owned()),
+            (
+                "WANGGE_GEOREPORT_PYTHON",
+                georeport.join("python").display().to_string(),
+            ),
         ],
     )
 }

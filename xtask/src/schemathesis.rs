@@ -122,29 +122,5 @@ fn serve(data: &Path) -> anyhow::Result<(Server, String)> {
 /// The `schemathesis` command of the task's own virtual environment, created (and the
 /// pinned version installed from PyPI) when missing.
 fn ensure_venv() -> anyhow::Result<PathBuf> {
-    let venv = work_dir().join("venv");
-    let bin = venv.join("bin");
-    let marker = venv.join(format!("schemathesis-{VERSION}"));
-    if marker.exists() {
-        return Ok(bin.join("schemathesis"));
-    }
-    std::fs::create_dir_all(work_dir())?;
-    let mut create = Command::new("python3");
-    create.args(["-m", "venv"]).arg(&venv);
-    cargo::status(create, "python3 -m venv (for schemathesis)").map_err(|e| {
-        anyhow::anyhow!(
-            "{e:#}\nschemathesis needs Python 3 with venv (Debian: `sudo apt-get install \
-             python3-venv`)"
-        )
-    })?;
-    let mut install = Command::new(bin.join("pip"));
-    install.args([
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        &format!("schemathesis=={VERSION}"),
-    ]);
-    cargo::status(install, &format!("pip install schemathesis=={VERSION}"))?;
-    std::fs::write(&marker, "installed\n")?;
-    Ok(bin.join("schemathesis"))
+    Ok(crate::python_venv::ensure("schemathesis", "schemathesis", VERSION)?.join("schemathesis"))
 }

@@ -160,6 +160,8 @@ pub struct EventQuery<'a> {
     pub ids: Option<&'a [i64]>,
     /// Only this category.
     pub category: Option<&'a str>,
+    /// Only these categories (none: nothing).
+    pub categories: Option<&'a [String]>,
     /// Reported at or after (ms).
     pub reported_from: Option<i64>,
     /// Reported at or before (ms).
@@ -569,6 +571,16 @@ impl Db {
                 "category = {}",
                 placeholder(Bind::Text(category.to_owned()))
             ));
+        }
+        if let Some(categories) = query.categories {
+            if categories.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list: Vec<String> = categories
+                .iter()
+                .map(|c| placeholder(Bind::Text(c.clone())))
+                .collect();
+            conditions.push(format!("category IN ({})", list.join(", ")));
         }
         if let Some(from) = query.reported_from {
             conditions.push(format!("reported_at >= {}", placeholder(Bind::Int(from))));

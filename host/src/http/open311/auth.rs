@@ -40,3 +40,19 @@ pub(super) async fn caller(
     }
     Ok(signed_in.person)
 }
+
+/// The signed-in caller if the request carries a key (a bad key is refused as in
+/// [`caller`]); `None` for an anonymous request, which may read only the public view.
+pub(super) async fn caller_if_any(
+    state: &AppState,
+    headers: &HeaderMap,
+    api_key: Option<&str>,
+) -> Result<Option<Person>, Open311Error> {
+    let given = api_key
+        .or(bearer_token(headers))
+        .is_some_and(|k| !k.trim().is_empty());
+    if !given {
+        return Ok(None);
+    }
+    caller(state, headers, api_key).await.map(Some)
+}

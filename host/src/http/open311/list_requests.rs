@@ -1,5 +1,8 @@
-//! `GET requests.json` and `GET requests/{id}.json`: service requests within the caller's
-//! grants. A request out of scope looks exactly like one that does not exist.
+//! `GET requests.json` and `GET requests/{id}.json`: with an `api_key`, the full requests
+//! within the caller's grants; without one, the public view anyone may read
+//! (`rules::events::public`: no description, address or notes, the place to about 100 m,
+//! no disputes or petitions). A request out of reach looks exactly like one that does not
+//! exist.
 //!
 //! Filters of the list, as GeoReport defines them: `service_request_id` (a comma list; the
 //! other filters are then ignored), `service_code`, `start_date` and `end_date` (ISO 8601;
@@ -15,11 +18,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use serde_json::Value;
 
-use super::auth::caller;
+use super::auth::caller_if_any;
 use super::error::Open311Error;
 use super::format::json_name;
-use super::request_json::{request_json, states_of};
+use super::request_json::{public_request_json, request_json, states_of};
 use crate::db::events::StoredEvent;
+use crate::rules::events::public::{self, PublicEvent, PublicSearch};
 use crate::rules::events::{self, Search, categories};
 use crate::rules::{Actor, RuleError};
 use crate::state::AppState;
@@ -80,36 +84,162 @@ fn instant(name: &str, text: &str) -> Result<i64, Open311Error> {
     })
 }
 
-/// The events as requests, with their category names, unit names and latest notes.
-async fn requests_json(state: &AppState, events: &[StoredEvent]) -> Result<Value, Open311Error> {
-    let names: HashMap<String, String> = categories::all(state.db())
+/// The names of the categories, by code.
+async fn service_names(state: &AppState) -> Result<HashMap<String, String>, Open311Error> {
+    Ok(categories::all(state.db())
         .await?
         .into_iter()
         .map(|c| (c.code, c.name))
-        .collect();
-    let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
-    let notes = state.db().latest_notes(&ids).await?;
-    let mut unit_names: HashMap<&str, String> = HashMap::new();
-    let mut requests = Vec::with_capacity(events.len());
-    for event in events {
-        if !unit_names.contains_key(event.unit_code.as_str()) {
+        .collect())
+}
+
+/// The names of the units `codes`, by code (a unit since removed by its code).
+async fn unit_names<'a>(
+    state: &AppState,
+    codes: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<&'a str, String>, Open311Error> {
+    let mut names = HashMap::new();
+    for code in codes {
+        if !names.contains_key(code) {
             let name = state
                 .db()
-                .unit(&event.unit_code)
+                .unit(code)
                 .await?
-                .map_or_else(|| event.unit_code.clone(), |u| u.name);
-            unit_names.insert(&event.unit_code, name);
+                .map_or_else(|| code.to_owned(), |u| u.name);
+            names.insert(code, name);
         }
-        requests.push(request_json(
-            event,
-            names.get(&event.category).map_or("", String::as_str),
-            unit_names
-                .get(event.unit_code.as_str())
-                .map_or("", String::as_str),
-            notes.get(&event.id).map(String::as_str),
-        ));
     }
+    Ok(names)
+}
+
+/// The events as requests, with their category names, unit names and latest notes.
+async fn requests_json(state: &AppState, events: &[StoredEvent]) -> Result<Value, Open311Error> {
+    let services = service_names(state).await?;
+    let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+    let notes = state.db().latest_notes(&ids).await?;
+    let units = unit_names(state, events.iter().map(|e| e.unit_code.as_str())).await?;
+    let requests: Vec<Value> = events
+        .iter()
+        .map(|event| {
+            request_json(
+                event,
+                services.get(&event.category).map_or("", String::as_str),
+                units
+                    .get(event.unit_code.as_str())
+                    .map_or("", String::as_str),
+                notes.get(&event.id).map(String::as_str),
+            )
+        })
+        .collect();
     Ok(Value::from(requests))
+}
+
+/// The public events as requests, with their category and unit names.
+async fn public_requests_json(
+    state: &AppState,
+    events: &[PublicEvent],
+) -> Result<Value, Open311Error> {
+    let services = service_names(state).await?;
+    let units = unit_names(state, events.iter().map(|e| e.unit_code.as_str())).await?;
+    let requests: Vec<Value> = events
+        .iter()
+        .map(|event| {
+            public_request_json(
+                event,
+                services.get(&event.category).map_or("", String::as_str),
+                units
+                    .get(event.unit_code.as_str())
+                    .map_or("", String::as_str),
+            )
+        })
+        .collect();
+    Ok(Value::from(requests))
+}
+
+/// The filters of a list, as given.
+struct Filters<'a> {
+    jurisdiction: Option<&'a str>,
+    ids: Option<Vec<i64>>,
+    category: Option<&'a str>,
+    from: Option<i64>,
+    until: Option<i64>,
+    states: Option<Vec<&'static str>>,
+}
+
+impl<'a> Filters<'a> {
+    fn parse(params: &'a Params) -> Result<Self, Open311Error> {
+        let jurisdiction = param(params, "jurisdiction_id");
+        let ids: Option<Vec<i64>> = param(params, "service_request_id")
+            .map(|list| {
+                list.split(',')
+                    .map(|id| {
+                        id.trim().parse::<i64>().map_err(|_| {
+                            Open311Error::bad_request(format!(
+                                "service_request_id: expected ids separated by commas, got \"{id}\""
+                            ))
+                        })
+                    })
+                    .collect()
+            })
+            .transpose()?;
+        if ids.is_some() {
+            // GeoReport: with ids given, the other filters are ignored.
+            return Ok(Self {
+                jurisdiction,
+                ids,
+                category: None,
+                from: None,
+                until: None,
+                states: None,
+            });
+        }
+        let until = param(params, "end_date")
+            .map(|t| instant("end_date", t))
+            .transpose()?
+            .unwrap_or_else(crate::db::now_ms);
+        let from = param(params, "start_date")
+            .map(|t| instant("start_date", t))
+            .transpose()?
+            .unwrap_or(until - DEFAULT_WINDOW_DAYS * MS_PER_DAY);
+        if from > until {
+            return Err(Open311Error::bad_request(
+                "start_date: must not be after end_date",
+            ));
+        }
+        let states = param(params, "status")
+            .map(|list| {
+                let mut wanted = Vec::new();
+                for status in list.split(',').map(str::trim) {
+                    let found = states_of(status).ok_or_else(|| {
+                        Open311Error::bad_request(format!(
+                            "status: expected open or closed, got \"{status}\""
+                        ))
+                    })?;
+                    wanted.extend_from_slice(found);
+                }
+                Ok::<_, Open311Error>(wanted)
+            })
+            .transpose()?;
+        Ok(Self {
+            jurisdiction,
+            ids: None,
+            category: param(params, "service_code"),
+            from: Some(from),
+            until: Some(until),
+            states,
+        })
+    }
+}
+
+/// A rule's refusal of `jurisdiction_id` as GeoReport words it.
+fn jurisdiction_refused(error: RuleError) -> Open311Error {
+    match error {
+        RuleError::Forbidden(why) => Open311Error::new(
+            axum::http::StatusCode::FORBIDDEN,
+            format!("jurisdiction_id: {why}"),
+        ),
+        other => other.into(),
+    }
 }
 
 /// `GET requests.json`.
@@ -119,70 +249,39 @@ pub(super) async fn list(
     query: Result<Query<Params>, QueryRejection>,
 ) -> Result<Json<Value>, Open311Error> {
     let params = query_params(query)?;
-    let person = caller(&state, &headers, param(&params, "api_key")).await?;
-    let actor = Actor::Person(&person);
-    let ids: Option<Vec<i64>> = param(&params, "service_request_id")
-        .map(|list| {
-            list.split(',')
-                .map(|id| {
-                    id.trim().parse::<i64>().map_err(|_| {
-                        Open311Error::bad_request(format!(
-                            "service_request_id: expected ids separated by commas, got \"{id}\""
-                        ))
-                    })
-                })
-                .collect()
-        })
-        .transpose()?;
-    let mut query = Search {
-        within: param(&params, "jurisdiction_id"),
-        limit: MAX_REQUESTS,
-        ..Search::default()
+    let filters = Filters::parse(&params)?;
+    let Some(person) = caller_if_any(&state, &headers, param(&params, "api_key")).await? else {
+        let events = public::search(
+            state.db(),
+            &PublicSearch {
+                within: filters.jurisdiction,
+                ids: filters.ids.as_deref(),
+                category: filters.category,
+                reported_from: filters.from,
+                reported_until: filters.until,
+                states: filters.states.as_deref(),
+                limit: MAX_REQUESTS,
+            },
+        )
+        .await?;
+        return Ok(Json(public_requests_json(&state, &events).await?));
     };
-    let states: Vec<&str>;
-    if let Some(ids) = &ids {
-        // GeoReport: with ids given, the other filters are ignored.
-        query.ids = Some(ids);
-    } else {
-        query.category = param(&params, "service_code");
-        let until = param(&params, "end_date")
-            .map(|t| instant("end_date", t))
-            .transpose()?
-            .unwrap_or_else(crate::db::now_ms);
-        let from = param(&params, "start_date")
-            .map(|t| instant("start_date", t))
-            .transpose()?
-            .unwrap_or(until - DEFAULT_WINDOW_DAYS * MS_PER_DAY);
-        if from > until {
-            return Err(Open311Error::bad_request(
-                "start_date: must not be after end_date",
-            ));
-        }
-        query.reported_from = Some(from);
-        query.reported_until = Some(until);
-        if let Some(list) = param(&params, "status") {
-            let mut wanted = Vec::new();
-            for status in list.split(',').map(str::trim) {
-                let found = states_of(status).ok_or_else(|| {
-                    Open311Error::bad_request(format!(
-                        "status: expected open or closed, got \"{status}\""
-                    ))
-                })?;
-                wanted.extend_from_slice(found);
-            }
-            states = wanted;
-            query.states = Some(&states);
-        }
-    }
-    let events = events::search(state.db(), &actor, &query)
-        .await
-        .map_err(|error| match error {
-            RuleError::Forbidden(why) => Open311Error::new(
-                axum::http::StatusCode::FORBIDDEN,
-                format!("jurisdiction_id: {why}"),
-            ),
-            other => other.into(),
-        })?;
+    let events = events::search(
+        state.db(),
+        &Actor::Person(&person),
+        &Search {
+            within: filters.jurisdiction,
+            ids: filters.ids.as_deref(),
+            category: filters.category,
+            reported_from: filters.from,
+            reported_until: filters.until,
+            states: filters.states.as_deref(),
+            limit: MAX_REQUESTS,
+            ..Search::default()
+        },
+    )
+    .await
+    .map_err(jurisdiction_refused)?;
     Ok(Json(requests_json(&state, &events).await?))
 }
 
@@ -195,9 +294,17 @@ pub(super) async fn one(
 ) -> Result<Json<Value>, Open311Error> {
     let params = query_params(query)?;
     let id_text = json_name(&file)?;
-    let person = caller(&state, &headers, param(&params, "api_key")).await?;
+    let person = caller_if_any(&state, &headers, param(&params, "api_key")).await?;
     let not_found = || Open311Error::not_found(format!("service request {id_text} not found"));
     let id: i64 = id_text.parse().map_err(|_| not_found())?;
+    let Some(person) = person else {
+        return match public::event(state.db(), id).await {
+            Ok(event) => Ok(Json(public_requests_json(&state, &[event]).await?)),
+            // Not public looks exactly like absent.
+            Err(RuleError::NotFound(_)) => Err(not_found()),
+            Err(other) => Err(other.into()),
+        };
+    };
     let event = match events::in_scope(state.db(), &Actor::Person(&person), id).await {
         Ok(event) => event,
         // Out of scope looks exactly like absent.

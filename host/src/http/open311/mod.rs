@@ -5,9 +5,13 @@
 //! Only the `.json` format is served; every `.xml` URL answers 400 saying so. Errors have
 //! the GeoReport shape, `[{"code": STATUS, "description": "…"}]`, with the same HTTP status.
 //! The `api_key` is a session token from `POST /api/session` (or sent as `Authorization:
-//! Bearer`); requests are read and reported within the caller's grants, like the JSON API.
+//! Bearer`); requests are reported, and read in full, within the caller's grants, like the
+//! JSON API. Without a key, services, their definitions and the requests' public view
+//! (`rules::events::public`) can be read, as GeoReport clients expect; `discovery.json`
+//! points a client at the endpoint.
 
 mod auth;
+mod discovery;
 mod error;
 mod format;
 mod list_requests;
@@ -26,6 +30,7 @@ const BASE: &str = "/open311/v2";
 /// The routes.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(&format!("{BASE}/discovery.json"), get(discovery::discovery))
         .route(&format!("{BASE}/services.json"), get(services::list))
         .route(
             &format!("{BASE}/services/{{file}}"),

@@ -1,5 +1,6 @@
 //! An event as a GeoReport service request: status, times in China Standard Time, the unit
-//! or department responsible, and the latest note on the timeline as `status_notes`.
+//! or department responsible, and the latest note on the timeline as `status_notes`; or, to
+//! a caller without a key, the public view of it.
 
 use jiff::Timestamp;
 use jiff::tz::offset;
@@ -7,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::db::events::StoredEvent;
 use crate::grid::workflow::EventState;
+use crate::rules::events::public::PublicEvent;
 
 /// GeoReport's two statuses: an event is closed once it is closed, evaluated or rejected.
 pub(super) fn status(state: EventState) -> &'static str {
@@ -62,6 +64,34 @@ pub(super) fn request_json(
         "updated_datetime": china_time(event.updated_at),
         "expected_datetime": event.deadline.as_deref().and_then(end_of_day),
         "address": event.address,
+        "address_id": null,
+        "zipcode": null,
+        "lat": event.latitude,
+        "long": event.longitude,
+        "media_url": null,
+    })
+}
+
+/// What an event shows as a request to anyone (`rules::events::public`): no description,
+/// address, notes or media, and the place as the rules rounded it.
+pub(super) fn public_request_json(
+    event: &PublicEvent,
+    service_name: &str,
+    unit_name: &str,
+) -> Value {
+    json!({
+        "service_request_id": event.id.to_string(),
+        "status": status(event.state),
+        "status_notes": null,
+        "service_name": service_name,
+        "service_code": event.category,
+        "description": null,
+        "agency_responsible": event.dispatched_to.as_deref().unwrap_or(unit_name),
+        "service_notice": null,
+        "requested_datetime": china_time(event.reported_at),
+        "updated_datetime": china_time(event.updated_at),
+        "expected_datetime": event.deadline.as_deref().and_then(end_of_day),
+        "address": null,
         "address_id": null,
         "zipcode": null,
         "lat": event.latitude,

@@ -11,6 +11,7 @@ pub mod evaluate;
 pub mod handed_down;
 pub mod locate;
 pub mod mediation;
+pub mod public;
 pub mod queue;
 pub mod read;
 pub mod report;

@@ -102,6 +102,7 @@ pub async fn search(
             subtrees: &subtrees,
             ids: search.ids,
             category: search.category,
+            categories: None,
             reported_from: search.reported_from,
             reported_until: search.reported_until,
             states: search.states,
