@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::{Cohort, Tally};
+use super::{Cohort, Tally, bind_subtree_and_period};
 use crate::db::Db;
 use crate::grid::unit_code::subtree_end;
 
@@ -113,13 +113,8 @@ impl Db {
              AND reported_at >= $3 AND reported_at < $4 \
              AND unit_code >= $1 AND unit_code < $2 GROUP BY {key}"
         );
-        let cohort_bound = |sql: String| {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(cohort.unit)
-                .bind(subtree_end(cohort.unit))
-                .bind(cohort.from_ms)
-                .bind(cohort.until_ms)
-        };
+        let cohort_bound =
+            |sql: String| bind_subtree_and_period(sqlx::query(sqlx::AssertSqlSafe(sql)), cohort);
         let unanswered = cohort_bound(unanswered)
             .bind(cohort.response_due_before_ms)
             .fetch_all(self.pool())

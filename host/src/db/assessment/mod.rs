@@ -133,15 +133,22 @@ fn tally(row: &sqlx::any::AnyRow) -> sqlx::Result<Tally> {
     })
 }
 
-fn bind_cohort<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    cohort: &Cohort<'q>,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+/// A query with parameters, as the aggregates build them.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds `$1`/`$2` to the subtree of `cohort`'s unit and `$3`/`$4` to its period.
+fn bind_subtree_and_period<'q>(query: AnyQuery<'q>, cohort: &Cohort<'q>) -> AnyQuery<'q> {
     query
         .bind(cohort.unit)
         .bind(subtree_end(cohort.unit))
         .bind(cohort.from_ms)
         .bind(cohort.until_ms)
+}
+
+/// Binds as [`bind_subtree_and_period`], then `$5` to today and `$6` to the end of the
+/// response window.
+fn bind_cohort<'q>(query: AnyQuery<'q>, cohort: &Cohort<'q>) -> AnyQuery<'q> {
+    bind_subtree_and_period(query, cohort)
         .bind(cohort.today)
         .bind(cohort.response_due_before_ms)
 }
@@ -213,30 +220,29 @@ impl Db {
         cohort: &Cohort<'_>,
         tallies: &mut [Tally],
     ) -> sqlx::Result<()> {
-        let returned = sqlx::query(
-            "SELECT r.handler_unit AS k, CAST(COUNT(DISTINCT r.event_id) AS BIGINT) AS n \
-             FROM event_returns r JOIN events e ON e.id = r.event_id \
-             WHERE r.handler_unit >= $1 AND r.handler_unit < $2 \
-             AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY r.handler_unit",
+        let returned = bind_subtree_and_period(
+            sqlx::query(
+                "SELECT r.handler_unit AS k, CAST(COUNT(DISTINCT r.event_id) AS BIGINT) AS n \
+                 FROM event_returns r JOIN events e ON e.id = r.event_id \
+                 WHERE r.handler_unit >= $1 AND r.handler_unit < $2 \
+                 AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY r.handler_unit",
+            ),
+            cohort,
         )
-        .bind(cohort.unit)
-        .bind(subtree_end(cohort.unit))
-        .bind(cohort.from_ms)
-        .bind(cohort.until_ms)
         .fetch_all(self.pool())
         .await?;
-        let rated = sqlx::query(
-            "SELECT v.handler_unit AS k, CAST(COUNT(*) AS BIGINT) AS n, \
-             CAST(COALESCE(SUM(CASE WHEN v.rating <> 'dissatisfied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS s \
-             FROM event_evaluations v JOIN events e ON e.id = v.event_id \
-             WHERE v.handler_unit >= $1 AND v.handler_unit < $2 \
-             AND v.handler_unit LIKE '%.%' \
-             AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY v.handler_unit",
+        let rated = bind_subtree_and_period(
+            sqlx::query(
+                "SELECT v.handler_unit AS k, CAST(COUNT(*) AS BIGINT) AS n, \
+                 CAST(COALESCE(SUM(CASE WHEN v.rating <> 'dissatisfied' THEN 1 ELSE 0 END), 0) \
+                 AS BIGINT) AS s \
+                 FROM event_evaluations v JOIN events e ON e.id = v.event_id \
+                 WHERE v.handler_unit >= $1 AND v.handler_unit < $2 \
+                 AND v.handler_unit LIKE '%.%' \
+                 AND e.reported_at >= $3 AND e.reported_at < $4 GROUP BY v.handler_unit",
+            ),
+            cohort,
         )
-        .bind(cohort.unit)
-        .bind(subtree_end(cohort.unit))
-        .bind(cohort.from_ms)
-        .bind(cohort.until_ms)
         .fetch_all(self.pool())
         .await?;
         for t in tallies.iter_mut() {
