@@ -9,7 +9,7 @@ use super::event_notices::notify_reporter;
 use super::{Db, now_ms};
 use crate::grid::unit_code::parent_of;
 use crate::grid::unit_code::subtree_end;
-use crate::grid::workflow::{EventState, Transition};
+use crate::grid::workflow::{EventState, Transition, open_state_names};
 
 /// A category with its SLA.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,8 +180,15 @@ pub struct EventQuery<'a> {
     pub limit: i64,
 }
 
-/// The states in which an event still needs work, as `EventState::is_open` has them.
-const OPEN_STATES: &str = "('reported', 'accepted', 'dispatched', 'handling', 'resolved')";
+/// `('reported', …)`: the states in which an event still needs work, as SQL (the names are
+/// the workflow's own constants, never input).
+fn open_states_sql() -> String {
+    let quoted: Vec<String> = open_state_names()
+        .iter()
+        .map(|name| format!("'{name}'"))
+        .collect();
+    format!("({})", quoted.join(", "))
+}
 
 enum Bind {
     Text(String),
@@ -600,8 +607,9 @@ impl Db {
         }
         if let Some(day) = query.overdue_before {
             conditions.push(format!(
-                "deadline IS NOT NULL AND deadline < {} AND state IN {OPEN_STATES}",
-                placeholder(Bind::Text(day.to_owned()))
+                "deadline IS NOT NULL AND deadline < {} AND state IN {}",
+                placeholder(Bind::Text(day.to_owned())),
+                open_states_sql()
             ));
         }
         if query.supervised_only {

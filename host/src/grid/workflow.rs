@@ -5,6 +5,8 @@
 //! closed 核查结案 → evaluated 评价, with reject 不予受理, return 退回, escalate 上报上级 and
 //! reopen 重新办理 (a dissatisfied reporter's, back to acceptance).
 
+use std::sync::LazyLock;
+
 use crate::auth::Role;
 
 /// Where an event stands. Serialized by its name (`reported`, `accepted` …).
@@ -77,6 +79,29 @@ impl EventState {
             Self::Reported | Self::Accepted | Self::Dispatched | Self::Handling | Self::Resolved
         )
     }
+}
+
+/// The stored names of the states in which an event still needs work ([`EventState::is_open`]),
+/// in the workflow's order: what SQL filters and Open311's `open` status read.
+pub fn open_state_names() -> &'static [&'static str] {
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        EventState::all()
+            .filter(|s| s.is_open())
+            .map(EventState::name)
+            .collect()
+    });
+    &NAMES
+}
+
+/// The stored names of the other states, the finished ones (Open311's `closed`).
+pub fn finished_state_names() -> &'static [&'static str] {
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        EventState::all()
+            .filter(|s| !s.is_open())
+            .map(EventState::name)
+            .collect()
+    });
+    &NAMES
 }
 
 /// One allowed move.
@@ -341,5 +366,14 @@ mod tests {
         for (state, name, _) in STATES {
             assert_eq!(EventState::parse(name), Some(state));
         }
+    }
+
+    #[test]
+    fn open_and_finished_names_split_the_states() {
+        assert_eq!(
+            open_state_names(),
+            ["reported", "accepted", "dispatched", "handling", "resolved"]
+        );
+        assert_eq!(finished_state_names(), ["rejected", "closed", "evaluated"]);
     }
 }

@@ -7,7 +7,7 @@ use jiff::tz::offset;
 use serde_json::{Value, json};
 
 use crate::db::events::StoredEvent;
-use crate::grid::workflow::EventState;
+use crate::grid::workflow::{EventState, finished_state_names, open_state_names};
 use crate::rules::events::public::PublicEvent;
 
 /// GeoReport's two statuses: an event is closed once it is closed, evaluated or rejected.
@@ -21,8 +21,8 @@ pub(super) fn status(state: EventState) -> &'static str {
 /// The stored states behind a GeoReport status.
 pub(super) fn states_of(status: &str) -> Option<&'static [&'static str]> {
     match status {
-        "closed" => Some(&["closed", "evaluated", "rejected"]),
-        "open" => Some(&["reported", "accepted", "dispatched", "handling", "resolved"]),
+        "closed" => Some(finished_state_names()),
+        "open" => Some(open_state_names()),
         _ => None,
     }
 }
