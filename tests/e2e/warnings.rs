@@ -198,3 +198,50 @@ async fn acknowledgement(server: &Server) {
         (400, Some("limit"))
     );
 }
+
+/// A worker's list holds several warnings, each with its own grid's receipt and no other's,
+/// whatever was acknowledged on the others.
+#[tokio::test]
+async fn each_received_warning_carries_its_own_receipts() {
+    let (_workspace, server) = setup_on(Workspace::sqlite());
+    let admin = Caller::signed_in(&server, "admin").await;
+    let li = Caller::signed_in(&server, "li").await;
+    let mut ids = Vec::new();
+    for title in ["寒潮", "暴雨", "大风"] {
+        let (status, pushed) = admin
+            .post(
+                "/api/warnings",
+                json!({ "unit": STREET, "title": title, "body": "请走访独居老人" }),
+            )
+            .await;
+        assert_eq!(status, 201, "{pushed}");
+        ids.push(pushed["id"].as_i64().expect("an id"));
+    }
+    let (status, signed) = li
+        .post(
+            &format!("/api/warnings/{}/acknowledgement", ids[1]),
+            json!({ "grid": GRID_1 }),
+        )
+        .await;
+    assert_eq!(status, 200, "{signed}");
+
+    let (status, mine) = li.get("/api/warnings/received").await;
+    assert_eq!(status, 200, "{mine}");
+    let listed = mine["warnings"].as_array().expect("warnings");
+    let listed_ids: Vec<i64> = listed
+        .iter()
+        .filter_map(|w| w["warning"]["id"].as_i64())
+        .collect();
+    assert_eq!(listed_ids, [ids[2], ids[1], ids[0]], "newest first");
+    for entry in listed {
+        let receipts = entry["receipts"].as_array().expect("receipts");
+        assert_eq!(receipts.len(), 1, "only li's grid: {entry}");
+        assert_eq!(receipts[0]["grid"], GRID_1);
+        let acknowledged = entry["warning"]["id"] == ids[1];
+        assert_eq!(
+            receipts[0]["acknowledged_by"].as_str(),
+            acknowledged.then_some("li"),
+            "{entry}"
+        );
+    }
+}

@@ -3,6 +3,8 @@
 //! acknowledgement (签收) and feedback (反馈), each given once. Who may push, acknowledge or
 //! read is `rules::warnings`'s to say.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
 use super::{Db, now_ms};
@@ -314,25 +316,36 @@ impl Db {
             .iter()
             .map(warning)
             .collect::<sqlx::Result<_>>()?;
-        let mut out = Vec::with_capacity(warnings.len());
-        for w in warnings {
-            let sql = format!(
-                "SELECT {RECEIPT_COLUMNS} FROM warning_receipts r {RECEIPT_JOINS} \
-                 WHERE r.warning_id = $1 AND CAST($2 AS BIGINT) IS NOT NULL AND {ranges} \
-                 ORDER BY r.grid_code"
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(w.id).bind(0_i64);
-            for value in &binds {
-                query = query.bind(value.clone());
-            }
-            let receipts = query
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(receipt)
-                .collect::<sqlx::Result<_>>()?;
-            out.push((w, receipts));
+        let (Some(newest), Some(oldest)) = (warnings.first(), warnings.last()) else {
+            return Ok(Vec::new());
+        };
+        // One read for every listed warning's receipts: the list is the newest warnings
+        // below `before_id` with a receipt in the units, so every warning between its
+        // oldest and newest id with such a receipt is on it, and the id range selects
+        // exactly their receipts.
+        let sql = format!(
+            "SELECT {RECEIPT_COLUMNS} FROM warning_receipts r {RECEIPT_JOINS} \
+             WHERE r.warning_id >= $1 AND r.warning_id <= $2 AND {ranges} \
+             ORDER BY r.warning_id, r.grid_code"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(oldest.id)
+            .bind(newest.id);
+        for value in &binds {
+            query = query.bind(value.clone());
         }
+        let mut receipts: HashMap<i64, Vec<Receipt>> = HashMap::new();
+        for row in query.fetch_all(self.pool()).await? {
+            let warning_id: i64 = row.try_get("warning_id")?;
+            receipts.entry(warning_id).or_default().push(receipt(&row)?);
+        }
+        let out = warnings
+            .into_iter()
+            .map(|w| {
+                let mine = receipts.remove(&w.id).unwrap_or_default();
+                (w, mine)
+            })
+            .collect();
         Ok(out)
     }
 
