@@ -4,8 +4,7 @@
 //! the close and urges (催办) where one lags. For the unit's leaders and unit admins.
 
 use crate::auth::LEADER_ROLES;
-use crate::grid::calendar::{parse_day, today_in_china};
-use crate::grid::workflow::EventState;
+use crate::grid::calendar::today_in_china;
 use crate::rules::actor::Person;
 use crate::rules::error::RuleResult;
 use crate::rules::events::queue::Queued;
@@ -39,14 +38,7 @@ pub async fn handed_down(
     let today = today_in_china();
     let events = events
         .into_iter()
-        .map(|event| Queued {
-            // Only work in hand counts down; a resolved or closed event has no days left.
-            working_days_left: matches!(event.state, EventState::Dispatched | EventState::Handling)
-                .then(|| event.deadline.as_deref().and_then(parse_day))
-                .flatten()
-                .map(|deadline| ground.calendar.working_days_left(today, deadline)),
-            event,
-        })
+        .map(|event| Queued::counted(event, &ground.calendar, today))
         .collect();
     Ok(HandedDownPage {
         events,

@@ -4,10 +4,12 @@
 //! worker at a grid an event was handed down to, an admin above a department) may read
 //! that unit's.
 
+use jiff::civil::Date;
+
 use crate::auth::Role;
 use crate::db::events::StoredEvent;
-use crate::grid::calendar::{parse_day, today_in_china};
-use crate::grid::workflow::TRANSITIONS;
+use crate::grid::calendar::{WorkingCalendar, parse_day, today_in_china};
+use crate::grid::workflow::{EventState, TRANSITIONS};
 use crate::rules::actor::Person;
 use crate::rules::error::{RuleError, RuleResult};
 use crate::rules::paging;
@@ -24,6 +26,23 @@ pub struct Queued {
     /// Working days to its deadline (1 on the last day), negative once late (see
     /// `WorkingCalendar::working_days_left`); `None` without a deadline.
     pub working_days_left: Option<i64>,
+}
+
+impl Queued {
+    /// `event` with its countdown on `today`: only work in hand (dispatched or being
+    /// handled) counts down; a resolved or closed event has no days left.
+    pub fn counted(event: StoredEvent, calendar: &WorkingCalendar, today: Date) -> Self {
+        let in_hand = matches!(event.state, EventState::Dispatched | EventState::Handling);
+        Self {
+            working_days_left: event
+                .deadline
+                .as_deref()
+                .filter(|_| in_hand)
+                .and_then(parse_day)
+                .map(|deadline| calendar.working_days_left(today, deadline)),
+            event,
+        }
+    }
 }
 
 /// A page of a queue.
@@ -108,14 +127,7 @@ pub async fn queue(
     let today = today_in_china();
     let events = events
         .into_iter()
-        .map(|event| Queued {
-            working_days_left: event
-                .deadline
-                .as_deref()
-                .and_then(parse_day)
-                .map(|deadline| ground.calendar.working_days_left(today, deadline)),
-            event,
-        })
+        .map(|event| Queued::counted(event, &ground.calendar, today))
         .collect();
     Ok(QueuePage {
         units,
