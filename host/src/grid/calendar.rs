@@ -213,6 +213,23 @@ pub struct Deadline {
     pub assumed_year: Option<i16>,
 }
 
+/// A day in ms.
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// China Standard Time's offset from UTC in ms: UTC+8 all year (no daylight saving).
+pub const CHINA_OFFSET_MS: i64 = 8 * 3600 * 1000;
+
+/// The China day an instant (ms) falls on, as days since 1970-01-01: what the assessment
+/// rollup is keyed by (its triggers write `(reported_at + 28800000) / 86400000`).
+pub fn china_day_number(ms: i64) -> i64 {
+    (ms + CHINA_OFFSET_MS).div_euclid(DAY_MS)
+}
+
+/// The instant (ms) China day number `day` begins: its midnight.
+pub fn china_day_start_ms(day: i64) -> i64 {
+    day * DAY_MS - CHINA_OFFSET_MS
+}
+
 /// A time in ms as China Standard Time, `YYYY-MM-DD HH:MM`.
 pub fn china_time(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)

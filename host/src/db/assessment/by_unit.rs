@@ -12,17 +12,8 @@ use sqlx::Row;
 
 use super::{Cohort, Tally, bind_subtree_and_period};
 use crate::db::Db;
+use crate::grid::calendar::{china_day_number, china_day_start_ms};
 use crate::grid::unit_code::subtree_end;
-
-/// China Standard Time's offset from UTC (ms); China keeps no daylight saving time.
-const CHINA_OFFSET_MS: i64 = 8 * 3600 * 1000;
-const DAY_MS: i64 = 24 * 3600 * 1000;
-
-/// The rollup's day of an instant: days since 1970-01-01 in China, as the triggers write
-/// `(reported_at + 28800000) / 86400000`.
-pub(crate) fn china_day(ms: i64) -> i64 {
-    (ms + CHINA_OFFSET_MS).div_euclid(DAY_MS)
-}
 
 /// The sums of the rollup's rows; `$1`/`$2` the subtree, `$3`/`$4` the days.
 const SUMS: &str = "CAST(SUM(events) AS BIGINT) AS events, \
@@ -47,12 +38,12 @@ impl Db {
         cohort: &Cohort<'_>,
         len: Option<usize>,
     ) -> sqlx::Result<Vec<Tally>> {
-        let (from_day, until_day) = (china_day(cohort.from_ms), china_day(cohort.until_ms));
+        let (from_day, until_day) = (
+            china_day_number(cohort.from_ms),
+            china_day_number(cohort.until_ms),
+        );
         debug_assert_eq!(
-            (
-                from_day * DAY_MS - CHINA_OFFSET_MS,
-                until_day * DAY_MS - CHINA_OFFSET_MS
-            ),
+            (china_day_start_ms(from_day), china_day_start_ms(until_day)),
             (cohort.from_ms, cohort.until_ms),
             "a cohort by unit runs from a China midnight to another"
         );

@@ -7,9 +7,9 @@ use sqlx::Row;
 
 use super::{Cohort, Grouping, TALLIES, Tally, bind_cohort, tally};
 use crate::db::Db;
-use crate::db::assessment::by_unit::china_day;
 use crate::db::events::NewEvent;
 use crate::db::test_engines::{on_both_engines, with_units};
+use crate::grid::calendar::{DAY_MS, china_day_number, china_day_start_ms};
 
 const UNITS: [&str; 12] = [
     "42",
@@ -34,7 +34,6 @@ const PLACES: [&str; 6] = [
     "420202001",
     "420203001",
 ];
-const DAY_MS: i64 = 24 * 3600 * 1000;
 /// 2026-12-01 00:00 in China (UTC+8).
 const FIRST_MIDNIGHT: i64 = 1_796_054_400_000;
 const DAYS: i64 = 10;
@@ -236,7 +235,7 @@ async fn scenario(db: Db) {
                     response_due_before_ms: FIRST_MIDNIGHT + 4 * DAY_MS,
                 };
                 assert_eq!(
-                    china_day(cohort.from_ms) * DAY_MS - 8 * 3600 * 1000,
+                    china_day_start_ms(china_day_number(cohort.from_ms)),
                     cohort.from_ms
                 );
                 let mut by_rollup = db

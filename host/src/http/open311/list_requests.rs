@@ -21,7 +21,7 @@ use serde_json::Value;
 use super::auth::caller_if_any;
 use super::error::Open311Error;
 use super::format::json_name;
-use super::request_json::{public_request_json, request_json, states_of};
+use super::request_json::{Shown, request_json, states_of};
 use crate::db::events::StoredEvent;
 use crate::rules::events::public::{self, PublicEvent, PublicSearch};
 use crate::rules::events::{self, Search, categories};
@@ -112,48 +112,44 @@ async fn unit_names<'a>(
     Ok(names)
 }
 
-/// The events as requests, with their category names, unit names and latest notes.
-async fn requests_json(state: &AppState, events: &[StoredEvent]) -> Result<Value, Open311Error> {
+/// The events as requests, with their category and unit names.
+async fn requests_json(state: &AppState, shown: &[Shown<'_>]) -> Result<Value, Open311Error> {
     let services = service_names(state).await?;
-    let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
-    let notes = state.db().latest_notes(&ids).await?;
-    let units = unit_names(state, events.iter().map(|e| e.unit_code.as_str())).await?;
-    let requests: Vec<Value> = events
+    let units = unit_names(state, shown.iter().map(|s| s.unit_code)).await?;
+    let requests: Vec<Value> = shown
         .iter()
-        .map(|event| {
+        .map(|s| {
             request_json(
-                event,
-                services.get(&event.category).map_or("", String::as_str),
-                units
-                    .get(event.unit_code.as_str())
-                    .map_or("", String::as_str),
-                notes.get(&event.id).map(String::as_str),
+                s,
+                services.get(s.category).map_or("", String::as_str),
+                units.get(s.unit_code).map_or("", String::as_str),
             )
         })
         .collect();
     Ok(Value::from(requests))
 }
 
-/// The public events as requests, with their category and unit names.
+/// The events in full, with their latest notes, as requests.
+async fn full_requests_json(
+    state: &AppState,
+    events: &[StoredEvent],
+) -> Result<Value, Open311Error> {
+    let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+    let notes = state.db().latest_notes(&ids).await?;
+    let shown: Vec<Shown<'_>> = events
+        .iter()
+        .map(|e| Shown::full(e, notes.get(&e.id).map(String::as_str)))
+        .collect();
+    requests_json(state, &shown).await
+}
+
+/// The public events as requests.
 async fn public_requests_json(
     state: &AppState,
     events: &[PublicEvent],
 ) -> Result<Value, Open311Error> {
-    let services = service_names(state).await?;
-    let units = unit_names(state, events.iter().map(|e| e.unit_code.as_str())).await?;
-    let requests: Vec<Value> = events
-        .iter()
-        .map(|event| {
-            public_request_json(
-                event,
-                services.get(&event.category).map_or("", String::as_str),
-                units
-                    .get(event.unit_code.as_str())
-                    .map_or("", String::as_str),
-            )
-        })
-        .collect();
-    Ok(Value::from(requests))
+    let shown: Vec<Shown<'_>> = events.iter().map(Shown::public).collect();
+    requests_json(state, &shown).await
 }
 
 /// The filters of a list, as given.
@@ -282,7 +278,7 @@ pub(super) async fn list(
     )
     .await
     .map_err(jurisdiction_refused)?;
-    Ok(Json(requests_json(&state, &events).await?))
+    Ok(Json(full_requests_json(&state, &events).await?))
 }
 
 /// `GET requests/{id}.json`: a one-element array, as GeoReport answers it.
@@ -311,5 +307,5 @@ pub(super) async fn one(
         Err(RuleError::NotFound(_)) => return Err(not_found()),
         Err(other) => return Err(other.into()),
     };
-    Ok(Json(requests_json(&state, &[event]).await?))
+    Ok(Json(full_requests_json(&state, &[event]).await?))
 }

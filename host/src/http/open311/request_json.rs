@@ -42,60 +42,97 @@ fn end_of_day(date: &str) -> Option<String> {
         .map(|d| format!("{d}T23:59:59+08:00"))
 }
 
-/// What an event shows as a request. `service_name` is the category's name,
-/// `agency_responsible` the department or unit it was dispatched to, else the name of the
-/// unit that owns it.
-pub(super) fn request_json(
-    event: &StoredEvent,
-    service_name: &str,
-    unit_name: &str,
-    status_notes: Option<&str>,
-) -> Value {
-    json!({
-        "service_request_id": event.id.to_string(),
-        "status": status(event.state),
-        "status_notes": status_notes,
-        "service_name": service_name,
-        "service_code": event.category,
-        "description": event.description,
-        "agency_responsible": event.dispatched_to.as_deref().unwrap_or(unit_name),
-        "service_notice": null,
-        "requested_datetime": china_time(event.reported_at),
-        "updated_datetime": china_time(event.updated_at),
-        "expected_datetime": event.deadline.as_deref().and_then(end_of_day),
-        "address": event.address,
-        "address_id": null,
-        "zipcode": null,
-        "lat": event.latitude,
-        "long": event.longitude,
-        "media_url": null,
-    })
+/// What a request shows of an event: for a caller in scope everything, for anyone else its
+/// public view (`rules::events::public`), whose private fields are `None`.
+pub(super) struct Shown<'a> {
+    /// The event's id.
+    pub id: i64,
+    /// Its state.
+    pub state: EventState,
+    /// Its category's code.
+    pub category: &'a str,
+    /// The unit it sits at.
+    pub unit_code: &'a str,
+    /// The department or unit it was dispatched to.
+    pub dispatched_to: Option<&'a str>,
+    /// Reported (ms).
+    pub reported_at: i64,
+    /// Last moved (ms).
+    pub updated_at: i64,
+    /// Its deadline (`YYYY-MM-DD`).
+    pub deadline: Option<&'a str>,
+    /// Where (WGS 84), as shown.
+    pub latitude: Option<f64>,
+    /// Where (WGS 84), as shown.
+    pub longitude: Option<f64>,
+    /// The reporter's words (in full only).
+    pub description: Option<&'a str>,
+    /// The address as reported (in full only).
+    pub address: Option<&'a str>,
+    /// The latest note on its timeline (in full only).
+    pub status_notes: Option<&'a str>,
 }
 
-/// What an event shows as a request to anyone (`rules::events::public`): no description,
-/// address, notes or media, and the place as the rules rounded it.
-pub(super) fn public_request_json(
-    event: &PublicEvent,
-    service_name: &str,
-    unit_name: &str,
-) -> Value {
+impl<'a> Shown<'a> {
+    /// All of `event`, with its latest note.
+    pub(super) fn full(event: &'a StoredEvent, status_notes: Option<&'a str>) -> Self {
+        Self {
+            id: event.id,
+            state: event.state,
+            category: &event.category,
+            unit_code: &event.unit_code,
+            dispatched_to: event.dispatched_to.as_deref(),
+            reported_at: event.reported_at,
+            updated_at: event.updated_at,
+            deadline: event.deadline.as_deref(),
+            latitude: event.latitude,
+            longitude: event.longitude,
+            description: Some(&event.description),
+            address: event.address.as_deref(),
+            status_notes,
+        }
+    }
+
+    /// The public view: no description, address or notes, the place as the rules rounded it.
+    pub(super) fn public(event: &'a PublicEvent) -> Self {
+        Self {
+            id: event.id,
+            state: event.state,
+            category: &event.category,
+            unit_code: &event.unit_code,
+            dispatched_to: event.dispatched_to.as_deref(),
+            reported_at: event.reported_at,
+            updated_at: event.updated_at,
+            deadline: event.deadline.as_deref(),
+            latitude: event.latitude,
+            longitude: event.longitude,
+            description: None,
+            address: None,
+            status_notes: None,
+        }
+    }
+}
+
+/// `shown` as a request. `service_name` is the category's name, `agency_responsible` the
+/// department or unit it was dispatched to, else the name of the unit that owns it.
+pub(super) fn request_json(shown: &Shown<'_>, service_name: &str, unit_name: &str) -> Value {
     json!({
-        "service_request_id": event.id.to_string(),
-        "status": status(event.state),
-        "status_notes": null,
+        "service_request_id": shown.id.to_string(),
+        "status": status(shown.state),
+        "status_notes": shown.status_notes,
         "service_name": service_name,
-        "service_code": event.category,
-        "description": null,
-        "agency_responsible": event.dispatched_to.as_deref().unwrap_or(unit_name),
+        "service_code": shown.category,
+        "description": shown.description,
+        "agency_responsible": shown.dispatched_to.unwrap_or(unit_name),
         "service_notice": null,
-        "requested_datetime": china_time(event.reported_at),
-        "updated_datetime": china_time(event.updated_at),
-        "expected_datetime": event.deadline.as_deref().and_then(end_of_day),
-        "address": null,
+        "requested_datetime": china_time(shown.reported_at),
+        "updated_datetime": china_time(shown.updated_at),
+        "expected_datetime": shown.deadline.and_then(end_of_day),
+        "address": shown.address,
         "address_id": null,
         "zipcode": null,
-        "lat": event.latitude,
-        "long": event.longitude,
+        "lat": shown.latitude,
+        "long": shown.longitude,
         "media_url": null,
     })
 }

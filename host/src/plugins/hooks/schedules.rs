@@ -8,6 +8,7 @@ use std::time::Duration;
 use wangge_registry::Timing;
 
 use crate::db::{Db, now_ms};
+use crate::grid::calendar::{china_day_number, china_day_start_ms};
 use crate::runtime::loaded_plugin::{HookCall, LoadedPlugin};
 use crate::state::AppState;
 
@@ -15,9 +16,6 @@ use crate::state::AppState;
 pub const TICK: Duration = Duration::from_secs(30);
 
 const MINUTE_MS: i64 = 60_000;
-const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
-/// China Standard Time is UTC+8 all year (no daylight saving).
-const CST_OFFSET_MS: i64 = 8 * 60 * MINUTE_MS;
 
 /// Whether a schedule with `timing` that last fired at `last` (ms) is due at `now` (ms).
 /// A new interval schedule fires at once; a daily one fires at its time of day, once a day,
@@ -28,7 +26,7 @@ pub fn is_due(timing: Timing, last: Option<i64>, now: i64) -> bool {
             last.is_none_or(|last| now - last >= i64::from(minutes) * MINUTE_MS)
         }
         Timing::DailyAt(minute) => {
-            let local_midnight = (now + CST_OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - CST_OFFSET_MS;
+            let local_midnight = china_day_start_ms(china_day_number(now));
             let today_at = local_midnight + i64::from(minute) * MINUTE_MS;
             now >= today_at && last.is_some_and(|last| last < today_at)
         }
@@ -106,6 +104,7 @@ pub async fn fire(plugin: &LoadedPlugin, name: &str, at: i64) -> anyhow::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grid::calendar::DAY_MS;
 
     /// 2026-11-28 00:00 China Standard Time, in ms since the epoch.
     const MIDNIGHT_CST: i64 = 1_795_795_200_000;
